@@ -1,0 +1,64 @@
+// main() of every test binary.
+//
+// - Initialises libfiu (fault-injection builds): actors arm crash points after fork.
+// - Sweeps leftovers of earlier runs whose process is dead (a test binary
+//   killed by a ctest timeout cannot clean up after itself; the next run does).
+// - The leak guard: after each test, anything of this run still in /dev/shm
+//   fails that test and is removed. ctest runs each test in its own process,
+//   so a leak is pinned on the test that made it.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "fixtures/identity/process_identity.hpp"
+#include "harness/leak/leak_guard.hpp"
+#include "harness/names/run_names.hpp"
+
+#if defined(SHMC_FAULT_INJECTION)
+#include <fiu.h>
+#endif
+
+namespace {
+
+using namespace shmc::harness;
+
+class LeakGuardListener : public ::testing::EmptyTestEventListener {
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    auto left = leftovers_with_prefix(run_prefix());
+    if (left.empty()) return;
+    auto not_removed = remove_entries(left);
+    ADD_FAILURE() << "leak guard: " << info.test_suite_name() << "." << info.name()
+                  << " left in /dev/shm: " << join(left)
+                  << (not_removed.empty() ? " (removed)" : " (could not remove: " + join(not_removed) + ")");
+  }
+};
+
+void sweep_dead_runs() {
+  std::vector<std::string> dead;
+  for (const auto& entry : leftovers_with_prefix(std::string{kNamePrefix} + "r")) {
+    auto run = run_of_entry(entry);
+    if (run && shmc::liveness(*run) == shmc::Liveness::dead) dead.push_back(entry);
+  }
+  if (dead.empty()) return;
+  remove_entries(dead);
+  std::fprintf(stderr, "shmconform: removed %zu leftover(s) of dead test runs from /dev/shm\n", dead.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#if defined(SHMC_FAULT_INJECTION)
+  fiu_init(0);
+#endif
+  ::testing::InitGoogleTest(&argc, argv);
+  sweep_dead_runs();
+  ::testing::UnitTest::GetInstance()->listeners().Append(new LeakGuardListener);
+  int rc = RUN_ALL_TESTS();
+  auto left = leftovers_with_prefix(run_prefix());
+  if (!left.empty()) {
+    remove_entries(left);
+    std::fprintf(stderr, "leak guard: left in /dev/shm after all tests: %s\n", join(left).c_str());
+    rc = 1;
+  }
+  return rc;
+}

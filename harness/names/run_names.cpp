@@ -1,0 +1,48 @@
+#include "harness/names/run_names.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <unistd.h>
+
+namespace shmc::harness {
+
+namespace {
+std::atomic<unsigned> g_counter{0};
+}
+
+const std::string& run_id() {
+  static const std::string id = [] {
+    ProcessIdentity me = identity_of(::getpid());
+    return "r" + std::to_string(::getpid()) + "t" + std::to_string(me.start_ticks);
+  }();
+  return id;
+}
+
+std::string run_prefix() { return std::string{kNamePrefix} + run_id() + "-"; }
+
+std::string unique_name(std::string_view label) {
+  // Forked actors share the run id but not the counter: the pid keeps their names apart.
+  std::string name = run_prefix() + std::to_string(g_counter.fetch_add(1) + 1);
+  static const pid_t run_pid = ::getpid();
+  if (::getpid() != run_pid) name += "p" + std::to_string(::getpid());
+  name += "-";
+  name += label;
+  return name;
+}
+
+std::optional<ProcessIdentity> run_of_entry(std::string_view entry) {
+  if (entry.starts_with("sem.")) entry.remove_prefix(4);
+  constexpr std::string_view head = "shmconform-r";
+  if (!entry.starts_with(head)) return std::nullopt;
+  entry.remove_prefix(head.size());
+  std::int32_t pid = 0;
+  std::uint64_t ticks = 0;
+  auto [p1, e1] = std::from_chars(entry.data(), entry.data() + entry.size(), pid);
+  if (e1 != std::errc{} || p1 == entry.data() + entry.size() || *p1 != 't') return std::nullopt;
+  ++p1;
+  auto [p2, e2] = std::from_chars(p1, entry.data() + entry.size(), ticks);
+  if (e2 != std::errc{} || p2 == entry.data() + entry.size() || *p2 != '-') return std::nullopt;
+  return ProcessIdentity{pid, ticks};
+}
+
+}  // namespace shmc::harness
