@@ -46,11 +46,16 @@ void sweep_dead_runs() {
 
 }  // namespace
 
+// A test binary may define this to register tests discovered at run time
+// (e.g. one gtest per conformance check); called after InitGoogleTest.
+extern "C" __attribute__((weak)) void shmc_register_dynamic_tests();
+
 int main(int argc, char** argv) {
 #if defined(SHMC_FAULT_INJECTION)
   fiu_init(0);
 #endif
   ::testing::InitGoogleTest(&argc, argv);
+  if (shmc_register_dynamic_tests != nullptr) shmc_register_dynamic_tests();
   sweep_dead_runs();
   ::testing::UnitTest::GetInstance()->listeners().Append(new LeakGuardListener);
   int rc = RUN_ALL_TESTS();
