@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <charconv>
+#include <semaphore.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace shmc::harness {
@@ -43,6 +45,11 @@ std::optional<ProcessIdentity> run_of_entry(std::string_view entry) {
   auto [p2, e2] = std::from_chars(p1, entry.data() + entry.size(), ticks);
   if (e2 != std::errc{} || p2 == entry.data() + entry.size() || *p2 != '-') return std::nullopt;
   return ProcessIdentity{pid, ticks};
+}
+
+ScopedUnlink::~ScopedUnlink() {
+  if (kind_ == Kind::shm) ::shm_unlink(name_.c_str());
+  else ::sem_unlink(name_.c_str());
 }
 
 }  // namespace shmc::harness

@@ -27,4 +27,20 @@ std::string unique_name(std::string_view label);
 // the identity of the run that made it, if the name carries one.
 std::optional<ProcessIdentity> run_of_entry(std::string_view dev_shm_entry);
 
+// Unlinks a shared-memory name (or a named semaphore) at scope exit, whatever
+// happened: for tests whose creator may be killed before it can unlink.
+class ScopedUnlink {
+ public:
+  enum class Kind { shm, semaphore };
+  explicit ScopedUnlink(std::string name, Kind kind = Kind::shm) : name_(std::move(name)), kind_(kind) {}
+  ~ScopedUnlink();
+  ScopedUnlink(const ScopedUnlink&) = delete;
+  ScopedUnlink& operator=(const ScopedUnlink&) = delete;
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  Kind kind_;
+};
+
 }  // namespace shmc::harness
