@@ -1,0 +1,134 @@
+// Small RAII helpers and bounded waits for the conformance checks.
+//
+// Every check removes what it created on every path: names are unlinked and
+// descriptors, mappings and semaphores closed by destructors, so an early
+// `return fail(...)` cannot leak into /dev/shm.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <semaphore.h>
+#include <string>
+#include <sys/types.h>
+#include <time.h>
+
+#include "fixtures/identity/process_identity.hpp"
+
+namespace shmc::conformance::support {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// "ENOENT (No such file or directory)"
+std::string errno_text(int e);
+
+// In an actor body: throws (and so fails the actor with `why`) unless ok.
+void expect(bool ok, const std::string& why);
+
+// A fresh run-prefixed name (harness::unique_name) padded with 'x' to
+// `component_length` bytes after the leading slash.
+std::string name_of_length(std::size_t component_length);
+
+// shm_unlink()s the name on destruction (a missing name is fine).
+class ShmName {
+ public:
+  explicit ShmName(std::string name) : name_(std::move(name)) {}
+  ~ShmName();
+  ShmName(const ShmName&) = delete;
+  ShmName& operator=(const ShmName&) = delete;
+  const char* c_str() const { return name_.c_str(); }
+  const std::string& str() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+// sem_unlink()s the name on destruction (a missing name is fine).
+class SemName {
+ public:
+  explicit SemName(std::string name) : name_(std::move(name)) {}
+  ~SemName();
+  SemName(const SemName&) = delete;
+  SemName& operator=(const SemName&) = delete;
+  const char* c_str() const { return name_.c_str(); }
+  const std::string& str() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+  void reset(int fd = -1);
+
+ private:
+  int fd_;
+};
+
+class Mapping {
+ public:
+  Mapping() = default;
+  Mapping(int fd, std::size_t size, off_t offset = 0);  // MAP_SHARED, read/write; check ok()
+  ~Mapping() { reset(); }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  bool ok() const { return data_ != nullptr; }
+  int error() const { return errno_; }
+  volatile unsigned char* bytes() const { return static_cast<volatile unsigned char*>(data_); }
+  void* data() const { return data_; }
+  void reset();
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+  int errno_ = 0;
+};
+
+// A named-semaphore handle, sem_close()d on destruction.
+class SemHandle {
+ public:
+  explicit SemHandle(sem_t* sem = SEM_FAILED) : sem_(sem) {}
+  ~SemHandle() { reset(); }
+  SemHandle(const SemHandle&) = delete;
+  SemHandle& operator=(const SemHandle&) = delete;
+  bool ok() const { return sem_ != SEM_FAILED; }
+  sem_t* get() const { return sem_; }
+  void reset(sem_t* sem = SEM_FAILED);
+
+ private:
+  sem_t* sem_;
+};
+
+// Creates a shared-memory object of `size` bytes (O_CREAT|O_EXCL, 0600). Returns
+// the descriptor, or -1 with errno set.
+int create_object(const char* name, std::size_t size);
+// Current value of a semaphore, or -1 if sem_getvalue failed.
+int sem_value(sem_t* sem);
+
+// Polls pred with backoff until it holds or `timeout` passed. A bounded wait
+// on another process's progress, not a sleep that hopes it got somewhere.
+bool wait_until(const std::function<bool()>& pred, milliseconds timeout);
+// Waits until a shared flag reaches at least `value`.
+bool wait_flag(const std::atomic<std::uint32_t>& flag, std::uint32_t value, milliseconds timeout);
+// Waits until a process (identity) is dead (a zombie counts as dead).
+bool wait_dead(ProcessIdentity who, milliseconds timeout);
+
+// Absolute times for sem_timedwait (CLOCK_REALTIME) and sem_clockwait (CLOCK_MONOTONIC).
+struct timespec realtime_after(milliseconds delta);
+struct timespec monotonic_after(milliseconds delta);
+// a - b in milliseconds (may be negative).
+double ms_between(const struct timespec& a, const struct timespec& b);
+struct timespec now(clockid_t clock);
+
+std::size_t page_size();
+
+}  // namespace shmc::conformance::support

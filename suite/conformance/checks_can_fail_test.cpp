@@ -1,0 +1,98 @@
+// A check that cannot fail is not a check. Each case here makes one system
+// call answer as a non-conforming platform would (a sys/ fault point armed to
+// fail only its Nth call, with a chosen errno) and requires the check to
+// report FAIL: not PASS, not a crash, not a hang, and nothing left behind.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+
+#include "harness/actors/actors.hpp"
+#include "suite/conformance/check_registry.hpp"
+
+#if defined(SHMC_FAULT_INJECTION)
+#include <fiu-control.h>
+#include <fiu.h>
+#endif
+
+namespace {
+
+using namespace shmc::conformance;
+
+struct PlantedAnswer {
+  const char* check_id;
+  const char* point;  // a sys/ fault point
+  unsigned nth;       // which call of it fails (counted per process; forked children continue the count)
+  int err;            // the errno it fails with
+  const char* label;
+};
+
+const PlantedAnswer kPlanted[] = {
+    {"shm.open.enoent", "sys/shm_open", 1, EACCES, "missing_name_gives_EACCES"},
+    {"shm.open.excl", "sys/shm_open", 2, EACCES, "second_creator_gets_EACCES"},
+    {"shm.unlink.name_gone", "sys/shm_open", 2, EACCES, "unlinked_name_gives_EACCES"},
+    {"sem.close.value_kept", "sys/sem_open", 2, ENOENT, "closed_semaphore_vanishes"},
+    {"sem.timedwait.timeout", "sys/sem_timedwait", 1, EINTR, "timeout_reported_as_EINTR"},
+    {"sem.wait.eintr", "sys/sem_wait", 1, EAGAIN, "interrupted_wait_gives_EAGAIN"},
+    {"mmap.beyond_end.sigbus", "sys/mmap", 1, ENOMEM, "long_mapping_refused"},
+    {"mp.unlink.mapped_peer_shares", "sys/mmap", 1, ENOMEM, "peer_cannot_map"},
+    {"platform.ofd_locks", "sys/ofd_getlk", 1, EINVAL, "lock_probe_fails"},
+    {"segment.open.truncated", "sys/fstat", 2, EIO, "opener_fstat_fails"},
+};
+
+#if defined(SHMC_FAULT_INJECTION)
+unsigned g_target = 0;
+unsigned g_hits = 0;
+int fail_nth_call(const char*, int*, void**, unsigned*) { return ++g_hits == g_target ? 1 : 0; }
+
+// Arms `point` to fail its nth call from now on, disarmed on destruction.
+class PlantedFault {
+ public:
+  PlantedFault(const PlantedAnswer& p) : point_(p.point) {
+    g_target = p.nth;
+    g_hits = 0;
+    armed_ = fiu_enable_external(point_, 1, reinterpret_cast<void*>(static_cast<std::intptr_t>(p.err)), 0,
+                                 fail_nth_call) == 0;
+  }
+  ~PlantedFault() { fiu_disable(point_); }
+  bool armed() const { return armed_; }
+
+ private:
+  const char* point_;
+  bool armed_ = false;
+};
+#endif
+
+const Check* find_check(const std::string& id) {
+  for (const Check& c : registry())
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+class ChecksCanFail : public ::testing::TestWithParam<PlantedAnswer> {};
+
+TEST_P(ChecksCanFail, ReportsFailOnANonConformingAnswer) {
+#if !defined(SHMC_FAULT_INJECTION)
+  GTEST_SKIP() << "needs fault points (this build has none)";
+#else
+  const PlantedAnswer& p = GetParam();
+  const Check* check = find_check(p.check_id);
+  ASSERT_NE(check, nullptr) << "no check " << p.check_id;
+  Outcome outcome;
+  {
+    PlantedFault fault(p);
+    ASSERT_TRUE(fault.armed()) << "libfiu refused " << p.point;
+    outcome = run_check(*check);
+  }
+  EXPECT_EQ(outcome.verdict, Verdict::fail) << p.check_id << " with " << p.point << " call " << p.nth
+                                            << " failing: " << to_string(outcome.verdict) << " " << outcome.reason;
+  EXPECT_FALSE(outcome.reason.empty());
+  // Unarmed again, the same check passes: the FAIL above came from the planted answer.
+  EXPECT_EQ(run_check(*check).verdict, Verdict::pass);
+#endif
+}
+
+INSTANTIATE_TEST_SUITE_P(Planted, ChecksCanFail, ::testing::ValuesIn(kPlanted),
+                         [](const ::testing::TestParamInfo<PlantedAnswer>& info) { return std::string(info.param.label); });
+
+}  // namespace

@@ -1,0 +1,136 @@
+// Named semaphores: sem_open / sem_close / sem_unlink life cycle.
+#include <cerrno>
+#include <climits>
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdexcept>
+
+#include "fixtures/sys/sys.hpp"
+#include "harness/actors/actors.hpp"
+#include "harness/names/run_names.hpp"
+#include "suite/conformance/check_registry.hpp"
+#include "suite/conformance/check_support.hpp"
+
+namespace shmc::conformance {
+namespace {
+
+using namespace support;
+
+constexpr const char* kSection = "sem_open";
+
+sem_t* create_sem(const SemName& name, unsigned value) {
+  return sys::sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, value);
+}
+
+SHMC_CHECK("sem.open.same_address", kSection,
+           "sem_open of an open name in the same process returns the same address") {
+  SemName name{harness::unique_name("sem-addr")};
+  SemHandle first{create_sem(name, 0)};
+  if (!first.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
+  SemHandle second{sys::sem_open_existing(name.c_str())};
+  if (!second.ok()) return fail("sem_open of the open name: " + errno_text(errno));
+  if (first.get() != second.get()) return fail("two handles at different addresses for one semaphore in one process");
+  return pass();
+}
+
+SHMC_CHECK("sem.open.excl", kSection, "sem_open with O_CREAT|O_EXCL on an existing name fails with EEXIST") {
+  SemName name{harness::unique_name("sem-excl")};
+  SemHandle first{create_sem(name, 0)};
+  if (!first.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
+  SemHandle second{create_sem(name, 0)};
+  if (second.ok()) return fail("a second O_CREAT|O_EXCL succeeded");
+  if (errno != EEXIST) return fail("expected EEXIST, got " + errno_text(errno));
+  return pass();
+}
+
+SHMC_CHECK("sem.open.enoent", kSection, "sem_open without O_CREAT on a missing name fails with ENOENT") {
+  SemName name{harness::unique_name("sem-enoent")};
+  SemHandle sem{sys::sem_open_existing(name.c_str())};
+  if (sem.ok()) return fail("opening a semaphore nobody created succeeded");
+  if (errno != ENOENT) return fail("expected ENOENT, got " + errno_text(errno));
+  return pass();
+}
+
+SHMC_CHECK("sem.open.value_max", kSection, "sem_open with an initial value above SEM_VALUE_MAX fails with EINVAL") {
+  SemName name{harness::unique_name("sem-vmax")};
+  SemHandle sem{create_sem(name, static_cast<unsigned>(SEM_VALUE_MAX) + 1u)};
+  if (sem.ok()) return fail("an initial value of SEM_VALUE_MAX + 1 was accepted");
+  if (errno != EINVAL) return fail("expected EINVAL, got " + errno_text(errno));
+  return pass();
+}
+
+SHMC_CHECK("sem.close.value_kept", kSection,
+           "closing every handle without sem_unlink keeps the semaphore and its value for the next sem_open") {
+  SemName name{harness::unique_name("sem-kept")};
+  {
+    SemHandle sem{create_sem(name, 2)};
+    if (!sem.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
+    if (sys::sem_post(sem.get()) != 0 || sys::sem_post(sem.get()) != 0) return fail("sem_post: " + errno_text(errno));
+    if (sys::sem_trywait(sem.get()) != 0) return fail("sem_trywait: " + errno_text(errno));
+  }  // value 3, every handle closed
+  SemHandle again{sys::sem_open_existing(name.c_str())};
+  if (!again.ok()) return fail("reopening after close: " + errno_text(errno));
+  int v = sem_value(again.get());
+  if (v != 3) return fail("value after close and reopen is " + std::to_string(v) + ", expected 3");
+  return pass();
+}
+
+SHMC_CHECK("sem.unlink.handles_usable", kSection,
+           "after sem_unlink the name is gone but open handles (and a forked child's) still post and wait") {
+  SemName name{harness::unique_name("sem-unlinked")};
+  SemHandle sem{create_sem(name, 0)};
+  if (!sem.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
+  if (sys::sem_unlink(name.c_str()) != 0) return fail("sem_unlink: " + errno_text(errno));
+  SemHandle by_name{sys::sem_open_existing(name.c_str())};
+  if (by_name.ok()) return fail("the name still opens after sem_unlink");
+  if (errno != ENOENT) return fail("reopening after unlink: expected ENOENT, got " + errno_text(errno));
+  // A child inherits the handle across fork and posts through it.
+  auto child = harness::run_in_child("post-unlinked", [&](harness::ActorContext&) {
+    if (sys::sem_post(sem.get()) != 0) throw std::runtime_error("sem_post in the child: " + errno_text(errno));
+    return 0;
+  }, milliseconds(2000));
+  if (!child.ok()) return fail("child: " + child.describe());
+  if (sys::sem_trywait(sem.get()) != 0)
+    return fail("the child's post is not visible through the parent's handle: " + errno_text(errno));
+  if (sys::sem_post(sem.get()) != 0 || sys::sem_trywait(sem.get()) != 0)
+    return fail("post/wait on the unlinked semaphore: " + errno_text(errno));
+  return pass();
+}
+
+SHMC_CHECK("sem.unlink.recreate_is_new", kSection,
+           "O_CREAT after sem_unlink makes a new semaphore with the new value, independent of old handles") {
+  SemName name{harness::unique_name("sem-recreate")};
+  SemHandle old_sem{create_sem(name, 5)};
+  if (!old_sem.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
+  if (sys::sem_unlink(name.c_str()) != 0) return fail("sem_unlink: " + errno_text(errno));
+  SemHandle new_sem{create_sem(name, 0)};
+  if (!new_sem.ok()) return fail("O_CREAT|O_EXCL after unlink: " + errno_text(errno));
+  if (new_sem.get() == old_sem.get()) return fail("the re-created semaphore has the old handle's address");
+  if (int v = sem_value(new_sem.get()); v != 0) return fail("new semaphore has value " + std::to_string(v) + ", expected 0");
+  if (sys::sem_post(old_sem.get()) != 0) return fail("sem_post on the old handle: " + errno_text(errno));
+  if (int v = sem_value(new_sem.get()); v != 0) return fail("a post on the old semaphore reached the new one");
+  if (int v = sem_value(old_sem.get()); v != 6) return fail("old semaphore has value " + std::to_string(v) + ", expected 6");
+  return pass();
+}
+
+SHMC_CHECK("sem.name.too_long", kSection,
+           "a semaphore name longer than NAME_MAX fails with ENAMETOOLONG or EINVAL; the longest accepted is reported") {
+  {
+    SemName name{name_of_length(NAME_MAX + 1)};
+    SemHandle sem{create_sem(name, 0)};
+    if (sem.ok()) return fail("a " + std::to_string(NAME_MAX + 1) + "-byte semaphore name was accepted");
+    if (errno != ENAMETOOLONG && errno != EINVAL) return fail("expected ENAMETOOLONG or EINVAL, got " + errno_text(errno));
+  }
+  // Probe downwards from NAME_MAX: glibc stores "/x" as /dev/shm/sem.x, so it loses four bytes.
+  for (std::size_t n = NAME_MAX; n + 8 > NAME_MAX; --n) {
+    SemName name{name_of_length(n)};
+    SemHandle sem{create_sem(name, 0)};
+    if (sem.ok())
+      return pass("longest accepted: " + std::to_string(n) + " bytes after the slash (NAME_MAX is " +
+                  std::to_string(NAME_MAX) + ")");
+  }
+  return pass("no name of NAME_MAX-7 .. NAME_MAX bytes accepted: keep semaphore names short");
+}
+
+}  // namespace
+}  // namespace shmc::conformance

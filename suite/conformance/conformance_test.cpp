@@ -1,0 +1,60 @@
+// One gtest per registered conformance check, registered at run time so that
+// ctest (gtest_discover_tests) lists every check by its id.
+//   PASS -> test passes (the detail, if any, is printed)
+//   FAIL -> test fails with the reason
+//   UNSUPPORTED / UNTESTED -> test skipped with the reason
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+
+#include "suite/conformance/check_registry.hpp"
+
+namespace {
+
+using namespace shmc::conformance;
+
+// gtest names must be identifiers (filters split on '.', ':' and '-').
+std::string identifier(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+class CheckTest : public ::testing::Test {
+ public:
+  explicit CheckTest(const Check* check) : check_(check) {}
+  void TestBody() override {
+    RecordProperty("check_id", check_->id);
+    RecordProperty("statement", check_->statement);
+    const Outcome outcome = run_check(*check_);
+    const std::string line = check_->id + ": " + check_->statement;
+    switch (outcome.verdict) {
+      case Verdict::pass:
+        if (!outcome.reason.empty()) std::printf("[   INFO   ] %s -> %s\n", check_->id.c_str(), outcome.reason.c_str());
+        return;
+      case Verdict::fail:
+        ADD_FAILURE() << line << "\n  FAIL: " << outcome.reason;
+        return;
+      case Verdict::unsupported:
+        GTEST_SKIP() << "UNSUPPORTED: " << outcome.reason;
+      case Verdict::untested:
+        GTEST_SKIP() << "UNTESTED: " << outcome.reason;
+    }
+  }
+
+ private:
+  const Check* check_;
+};
+
+}  // namespace
+
+extern "C" void shmc_register_dynamic_tests() {
+  for (const Check& check : registry()) {
+    const Check* c = &check;
+    // No value parameter: ctest would append it to the test name.
+    ::testing::RegisterTest(identifier(check.section).c_str(), identifier(check.id).c_str(), nullptr, nullptr,
+                            __FILE__, __LINE__,
+                            [c]() -> ::testing::Test* { return new CheckTest(c); });
+  }
+}
