@@ -217,19 +217,19 @@ struct Actors::Impl {
   }
 
   void kill_group(Spec& s) {
-    if (s.pid > 0 && !s.reaped) ::kill(-s.pid, SIGKILL), ::kill(s.pid, SIGKILL);
+    if (s.pid > 0 && !s.reaped) sys::kill(-s.pid, SIGKILL), sys::kill(s.pid, SIGKILL);
   }
 
   bool try_reap(Spec& s, Clock::time_point now) {
     if (s.reaped || s.pid <= 0) return s.reaped;
     int status = 0;
-    pid_t r = ::waitpid(s.pid, &status, WNOHANG);
+    pid_t r = sys::waitpid(s.pid, &status, WNOHANG);
     if (r == s.pid) {
       s.reaped = true;
       s.wait_status = status;
       s.ended = now;
       // Whatever the actor started in its group goes with it.
-      ::kill(-s.pid, SIGKILL);
+      sys::kill(-s.pid, SIGKILL);
       if (s.pidfd >= 0) ::close(s.pidfd), s.pidfd = -1;
     }
     return s.reaped;

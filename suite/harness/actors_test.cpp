@@ -11,6 +11,7 @@
 #include "fixtures/identity/process_identity.hpp"
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
+#include "harness/faults/scoped_fault.hpp"
 
 using namespace std::chrono_literals;
 using shmc::harness::ActorContext;
@@ -197,6 +198,26 @@ TEST(Actors, ChildrenDieWhenTheHarnessProcessIsKilled) {
   auto until = std::chrono::steady_clock::now() + 5s;
   while (process_exists(orphan) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
   EXPECT_FALSE(process_exists(orphan)) << "actor " << orphan << " outlived its harness";
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Actors, AFailedForkIsReportedAsNotStartedAndTheOthersStillRun) {
+  if (!shmc::harness::ScopedFault::available()) GTEST_SKIP() << "release build: fault points are compiled out";
+  Actors actors(ActorMode::processes);
+  actors.add("first", [](ActorContext&) { return 0; });
+  actors.add("second", [](ActorContext&) { return 0; });
+  std::vector<ActorOutcome> out;
+  {
+    shmc::harness::ScopedFault fault("sys/fork", EAGAIN, 1);  // the second fork fails
+    out = actors.run(10s);
+    EXPECT_EQ(fault.failures(), 1u);
+  }
+  EXPECT_TRUE(out[0].ok()) << out[0].describe();
+  EXPECT_EQ(out[1].end, ActorOutcome::End::not_started);
+  EXPECT_NE(out[1].message.find("fork failed"), std::string::npos) << out[1].describe();
 }
 
 }  // namespace
