@@ -1,0 +1,255 @@
+#include "harness/check/linearizability.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "harness/check/fingerprint_set.hpp"
+#include "harness/check/report.hpp"
+
+namespace shmc::check {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::linearizable: return "linearizable";
+    case Verdict::not_linearizable: return "not linearizable";
+    case Verdict::unknown: return "unknown (search budget exhausted)";
+  }
+  return "?";
+}
+
+namespace {
+
+// One partition's search. Entries (call and return events) form a doubly linked
+// list in time order; lifting an operation unlinks its two entries and the
+// stack of lifted operations undoes it (dancing links), so backtracking is O(1).
+class Search {
+ public:
+  Search(const History& h, const std::vector<std::size_t>& ops, const Model& model, std::size_t budget)
+      : h_(h), ops_(ops), model_(model), budget_(budget) {
+    build_entries();
+  }
+
+  Verdict run();
+  std::size_t configurations() const { return memo_.size(); }
+  Failure failure() const;
+
+ private:
+  struct Entry {
+    std::uint64_t time;
+    std::uint32_t op;     // index into ops_
+    bool call;
+    std::int32_t match;   // call: its return entry, -1 if pending
+  };
+  struct Frame {
+    std::int32_t entry;
+    State previous;
+    std::uint32_t successor;
+  };
+
+  void build_entries();
+  void unlink(std::int32_t e) {
+    next_[prev_[e]] = next_[e];
+    prev_[next_[e]] = prev_[e];
+  }
+  void relink(std::int32_t e) {
+    next_[prev_[e]] = e;
+    prev_[next_[e]] = e;
+  }
+  void note_stuck(std::int32_t at, const State& state);
+
+  const History& h_;
+  const std::vector<std::size_t>& ops_;
+  const Model& model_;
+  std::size_t budget_;
+  std::vector<Entry> entries_;
+  std::vector<std::int32_t> next_, prev_;  // index entries_.size() is the head, +1 the tail
+  std::vector<std::uint64_t> zobrist_a_, zobrist_b_;
+  std::vector<Frame> stack_;
+  FingerprintSet memo_;
+  // Deepest stuck configuration, for the report.
+  std::size_t best_depth_ = 0;
+  bool have_best_ = false;
+  std::vector<std::uint32_t> best_order_;
+  std::uint32_t best_stuck_ = 0;
+  State best_state_;
+};
+
+void Search::build_entries() {
+  for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+    const Operation& op = h_[ops_[i]];
+    if (!op.pending && op.ret < op.invoke)
+      throw std::invalid_argument("history: operation of actor " + std::to_string(op.actor) + " returns (t=" +
+                                  std::to_string(op.ret) + ") before its invoke (t=" + std::to_string(op.invoke) + ")");
+    entries_.push_back({op.invoke, i, true, -1});
+    if (!op.pending) entries_.push_back({op.ret, i, false, -1});
+  }
+  // At equal times calls go first: the operations are then taken as concurrent,
+  // the permissive reading (the shared clock never produces ties anyway).
+  std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& x, const Entry& y) {
+    if (x.time != y.time) return x.time < y.time;
+    return x.call && !y.call;
+  });
+  std::vector<std::int32_t> call_of(ops_.size(), -1);
+  for (std::int32_t e = 0; e < static_cast<std::int32_t>(entries_.size()); ++e) {
+    if (entries_[e].call) call_of[entries_[e].op] = e;
+    else entries_[call_of[entries_[e].op]].match = e;
+  }
+  const auto n = static_cast<std::int32_t>(entries_.size());
+  next_.resize(n + 2);
+  prev_.resize(n + 2);
+  const std::int32_t head = n, tail = n + 1;
+  for (std::int32_t e = 0; e < n; ++e) {
+    prev_[e] = e == 0 ? head : e - 1;
+    next_[e] = e == n - 1 ? tail : e + 1;
+  }
+  next_[head] = n == 0 ? tail : 0;
+  prev_[tail] = n == 0 ? head : n - 1;
+  prev_[head] = head;
+  next_[tail] = tail;
+  for (std::size_t i = 0; i < ops_.size(); ++i) {
+    zobrist_a_.push_back(splitmix64(2 * i + 1));
+    zobrist_b_.push_back(splitmix64(~(2 * i)));
+  }
+}
+
+void Search::note_stuck(std::int32_t at, const State& state) {
+  if (have_best_ && stack_.size() <= best_depth_) return;
+  have_best_ = true;
+  best_depth_ = stack_.size();
+  best_order_.clear();
+  for (const Frame& f : stack_) best_order_.push_back(entries_[f.entry].op);
+  best_stuck_ = entries_[at].op;
+  best_state_ = state;
+}
+
+Verdict Search::run() {
+  const auto head = static_cast<std::int32_t>(entries_.size());
+  const std::int32_t tail = head + 1;
+  std::size_t remaining = 0;  // completed operations not yet linearised
+  for (std::size_t i : ops_) remaining += h_[i].pending ? 0 : 1;
+
+  State state = model_.initial();
+  std::uint64_t za = 0, zb = 0;
+  std::vector<State> successors;
+  std::int32_t cur = next_[head];
+  std::uint32_t start = 0;
+  for (;;) {
+    if (remaining == 0) return Verdict::linearizable;
+    if (cur != tail && entries_[cur].call) {
+      const Entry& e = entries_[cur];
+      successors.clear();
+      model_.step(state, h_[ops_[e.op]], successors);
+      bool lifted = false;
+      for (std::uint32_t i = start; i < successors.size(); ++i) {
+        Fingerprint f = hash_state(successors[i]);
+        f.a ^= za ^ zobrist_a_[e.op];
+        f.b ^= zb ^ zobrist_b_[e.op];
+        if (!memo_.insert(f)) continue;
+        if (memo_.size() > budget_) return Verdict::unknown;
+        stack_.push_back({cur, std::move(state), i});
+        state = std::move(successors[i]);
+        za ^= zobrist_a_[e.op];
+        zb ^= zobrist_b_[e.op];
+        unlink(cur);
+        if (e.match >= 0) {
+          unlink(e.match);
+          --remaining;
+        }
+        cur = next_[head];
+        start = 0;
+        lifted = true;
+        break;
+      }
+      if (!lifted) {
+        cur = next_[cur];
+        start = 0;
+      }
+      continue;
+    }
+    // A return entry of an operation not linearised yet (or the end): this
+    // configuration cannot go on; undo the last lift and try its next option.
+    if (cur != tail) note_stuck(cur, state);
+    if (stack_.empty()) return Verdict::not_linearizable;
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    const Entry& e = entries_[f.entry];
+    if (e.match >= 0) {
+      relink(e.match);
+      ++remaining;
+    }
+    relink(f.entry);
+    za ^= zobrist_a_[e.op];
+    zb ^= zobrist_b_[e.op];
+    state = std::move(f.previous);
+    cur = f.entry;
+    start = f.successor + 1;
+  }
+}
+
+Failure Search::failure() const {
+  Failure out;
+  out.partition_size = ops_.size();
+  out.stuck = ops_[best_stuck_];
+  for (std::uint32_t i : best_order_) out.linearised.push_back(ops_[i]);
+  out.state = best_state_;
+  // The window: every operation left unlinearised that was invoked before the
+  // stuck one returned, plus the linearised ones that overlap them in time.
+  std::vector<bool> lifted(ops_.size(), false);
+  for (std::uint32_t i : best_order_) lifted[i] = true;
+  const std::uint64_t end = h_[out.stuck].ret;
+  std::uint64_t begin = end;
+  for (std::uint32_t i = 0; i < ops_.size(); ++i)
+    if (!lifted[i] && h_[ops_[i]].invoke < end) begin = std::min(begin, h_[ops_[i]].invoke);
+  for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+    const Operation& op = h_[ops_[i]];
+    const bool overlaps = op.invoke <= end && (op.pending || op.ret >= begin);
+    if (overlaps) out.window.push_back(ops_[i]);
+  }
+  out.window_begin = begin;
+  out.window_end = end;
+  return out;
+}
+
+std::vector<std::vector<std::size_t>> partitions(const History& h, const Model& model, bool use_keys) {
+  std::vector<std::size_t> all(h.size());
+  for (std::size_t i = 0; i < h.size(); ++i) all[i] = i;
+  if (!use_keys) return {all};
+  std::map<std::uint64_t, std::vector<std::size_t>> by_key;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    auto key = model.partition_key(h[i]);
+    if (!key) return {all};
+    by_key[*key].push_back(i);
+  }
+  std::vector<std::vector<std::size_t>> out;
+  for (auto& [key, ops] : by_key) out.push_back(std::move(ops));
+  return out;
+}
+
+}  // namespace
+
+LinearizabilityResult check_linearizable(const History& history, const Model& model, const CheckOptions& options) {
+  LinearizabilityResult result;
+  const auto parts = partitions(history, model, options.partition);
+  result.partitions = parts.size();
+  for (const auto& ops : parts) {
+    Search search(history, ops, model, options.max_configurations);
+    const Verdict v = search.run();
+    result.configurations += search.configurations();
+    if (v == Verdict::linearizable) continue;
+    result.verdict = v;
+    if (v == Verdict::not_linearizable) {
+      result.failure = search.failure();
+      if (parts.size() > 1) result.failure->partition_key = model.partition_key(history[ops.front()]);
+      result.report = format_failure(history, model, *result.failure);
+    } else {
+      result.report = std::string("linearizability: ") + to_string(v) + " after " +
+                      std::to_string(search.configurations()) + " configurations in a partition of " +
+                      std::to_string(ops.size()) + " operations (model " + model.name() + ")\n";
+    }
+    return result;
+  }
+  return result;
+}
+
+}  // namespace shmc::check

@@ -1,0 +1,143 @@
+#include "harness/history/history_log.hpp"
+
+#include <new>
+#include <stdexcept>
+
+namespace shmc::history {
+
+namespace {
+constexpr std::uint32_t kMaxActors = 4096;
+}
+
+void Recorder::append(std::uint32_t kind, std::uint32_t code, std::uint64_t w0, std::uint64_t w1, std::uint64_t at) {
+  Record& r = records_[at];
+  r.kind = kind;
+  r.code = code;
+  r.word[0] = w0;
+  r.word[1] = w1;
+  // seq_cst: the ticket order is the real-time order of invokes and returns
+  // across actors, and the operation's own accesses stay on their side of it.
+  r.time = header_->clock.fetch_add(1, std::memory_order_seq_cst) + 1;
+  slot_->count.store(at + 1, std::memory_order_release);
+}
+
+Result<void> Recorder::invoke(std::uint32_t code, std::uint64_t arg0, std::uint64_t arg1) {
+  const std::uint64_t at = slot_->count.load(std::memory_order_relaxed);
+  if (at % 2 != 0)
+    return make_error(Errc::invalid_argument, "history: actor " + std::to_string(actor_) +
+                                                  " invoked an operation while one is outstanding");
+  if (at + 2 > header_->capacity)
+    return make_error(Errc::invalid_argument, "history log full: actor " + std::to_string(actor_) + " holds " +
+                                                  std::to_string(at) + " of " + std::to_string(header_->capacity) +
+                                                  " records; create the log with a larger capacity");
+  append(kInvokeRecord, code, arg0, arg1, at);
+  return {};
+}
+
+Result<void> Recorder::complete(std::uint32_t status, std::uint64_t value0, std::uint64_t value1) {
+  const std::uint64_t at = slot_->count.load(std::memory_order_relaxed);
+  if (at % 2 == 0)
+    return make_error(Errc::invalid_argument,
+                      "history: actor " + std::to_string(actor_) + " completed an operation it never invoked");
+  append(kReturnRecord, status, value0, value1, at);
+  return {};
+}
+
+std::uint64_t Recorder::records() const { return slot_->count.load(std::memory_order_acquire); }
+
+Result<HistoryLog> HistoryLog::create(const std::string& name, std::uint32_t actors, std::uint32_t capacity) {
+  if (actors == 0 || actors > kMaxActors || capacity < 2)
+    return make_error(Errc::invalid_argument, "history log '" + name + "': need 1.." + std::to_string(kMaxActors) +
+                                                  " actors and a capacity of at least 2 records, got " +
+                                                  std::to_string(actors) + " actors x " + std::to_string(capacity));
+  auto init = [&](std::byte* payload, std::size_t) -> Result<void> {
+    auto* h = new (payload) LogHeader{};
+    h->magic = kLogMagic;
+    h->version = kLogVersion;
+    h->actors = actors;
+    h->capacity = capacity;
+    for (std::uint32_t a = 0; a < actors; ++a) new (payload + slots_offset() + a * sizeof(ActorSlot)) ActorSlot{};
+    return {};
+  };
+  SegmentOptions options;
+  options.label = "history";
+  auto seg = Segment::create(name, SegmentKind::history, payload_size(actors, capacity), init, options);
+  if (!seg) return seg.error();
+  return HistoryLog(std::move(seg).value());
+}
+
+Result<HistoryLog> HistoryLog::open(const std::string& name) {
+  auto seg = Segment::open(name, SegmentKind::history);
+  if (!seg) return seg.error();
+  if (auto v = validate(seg.value()); !v) return v.error();
+  return HistoryLog(std::move(seg).value());
+}
+
+Result<void> HistoryLog::validate(const Segment& segment) {
+  if (segment.payload_size() < sizeof(LogHeader))
+    return make_error(Errc::truncated, "history log '" + segment.name() + "': payload smaller than its header");
+  const auto* h = reinterpret_cast<const LogHeader*>(segment.payload());
+  if (h->magic != kLogMagic || h->version != kLogVersion)
+    return make_error(Errc::layout_mismatch, "history log '" + segment.name() + "': unknown log layout");
+  if (h->actors == 0 || h->actors > kMaxActors || h->capacity < 2 ||
+      payload_size(h->actors, h->capacity) > segment.payload_size())
+    return make_error(Errc::corrupt, "history log '" + segment.name() + "': sizes do not fit the segment");
+  return {};
+}
+
+ActorSlot* HistoryLog::slot(std::size_t actor) const {
+  return reinterpret_cast<ActorSlot*>(segment_.payload() + slots_offset() + actor * sizeof(ActorSlot));
+}
+
+Record* HistoryLog::records(std::size_t actor) const {
+  return reinterpret_cast<Record*>(segment_.payload() + records_offset(actors()) +
+                                   actor * std::size_t{capacity()} * sizeof(Record));
+}
+
+Recorder HistoryLog::recorder(int actor) const {
+  if (actor < 0 || static_cast<std::uint32_t>(actor) >= actors())
+    throw std::out_of_range("history: no actor " + std::to_string(actor) + " in a log of " +
+                            std::to_string(actors()));
+  return Recorder(header(), slot(actor), records(actor), actor);
+}
+
+Result<check::History> HistoryLog::collect() const {
+  check::History out;
+  const std::uint64_t clock = header()->clock.load(std::memory_order_acquire);
+  for (std::uint32_t a = 0; a < actors(); ++a) {
+    const std::uint64_t count = slot(a)->count.load(std::memory_order_acquire);
+    auto bad = [&](const std::string& why) {
+      return make_error(Errc::corrupt, "history log '" + name() + "', actor " + std::to_string(a) + ": " + why);
+    };
+    if (count > capacity()) return bad(std::to_string(count) + " records published, capacity " + std::to_string(capacity()));
+    const Record* r = records(a);
+    std::uint64_t last = 0;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const bool want_invoke = i % 2 == 0;
+      if (r[i].kind != (want_invoke ? kInvokeRecord : kReturnRecord))
+        return bad("record " + std::to_string(i) + " should be " + (want_invoke ? "an invoke" : "a return"));
+      if (r[i].time <= last || r[i].time > clock)
+        return bad("record " + std::to_string(i) + " has time " + std::to_string(r[i].time) + " after " +
+                   std::to_string(last) + " (clock " + std::to_string(clock) + ")");
+      last = r[i].time;
+      if (want_invoke) {
+        check::Operation op;
+        op.actor = static_cast<int>(a);
+        op.code = r[i].code;
+        op.arg = {r[i].word[0], r[i].word[1]};
+        op.invoke = r[i].time;
+        op.pending = true;
+        out.push_back(op);
+      } else {
+        check::Operation& op = out.back();
+        op.pending = false;
+        op.status = r[i].code;
+        op.value = {r[i].word[0], r[i].word[1]};
+        op.ret = r[i].time;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace shmc::history
