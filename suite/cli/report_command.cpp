@@ -1,4 +1,5 @@
 // `shmconform report`: every registered check, one row each, then a summary.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -22,15 +23,17 @@ struct Row {
 };
 
 void print_table(const std::vector<Row>& rows) {
+  int width = 0;
+  for (const auto& r : rows) width = std::max(width, static_cast<int>(r.check->id.size()));
   std::string section;
   for (const auto& r : rows) {
     if (r.check->section != section) {
       section = r.check->section;
       std::printf("\n== %s\n", section.c_str());
     }
-    std::printf("%-44s %-11s %s\n", r.check->id.c_str(), conformance::to_string(r.outcome.verdict),
+    std::printf("%-*s %-11s %s\n", width, r.check->id.c_str(), conformance::to_string(r.outcome.verdict),
                 r.check->statement.c_str());
-    if (!r.outcome.reason.empty()) std::printf("%-44s %-11s   -> %s\n", "", "", r.outcome.reason.c_str());
+    if (!r.outcome.reason.empty()) std::printf("%-*s %-11s   -> %s\n", width, "", "", r.outcome.reason.c_str());
   }
 }
 
