@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <string>
 
 #include "harness/actors/actors.hpp"
@@ -48,7 +49,7 @@ int fail_nth_call(const char*, int*, void**, unsigned*) { return ++g_hits == g_t
 // Arms `point` to fail its nth call from now on, disarmed on destruction.
 class PlantedFault {
  public:
-  PlantedFault(const PlantedAnswer& p) : point_(p.point) {
+  explicit PlantedFault(const PlantedAnswer& p) : point_(p.point) {
     g_target = p.nth;
     g_hits = 0;
     armed_ = fiu_enable_external(point_, 1, reinterpret_cast<void*>(static_cast<std::intptr_t>(p.err)), 0,
@@ -61,13 +62,13 @@ class PlantedFault {
   const char* point_;
   bool armed_ = false;
 };
-#endif
 
 const Check* find_check(const std::string& id) {
   for (const Check& c : registry())
     if (c.id == id) return &c;
   return nullptr;
 }
+#endif
 
 class ChecksCanFail : public ::testing::TestWithParam<PlantedAnswer> {};
 
