@@ -38,7 +38,7 @@ bool is_item(std::uint64_t word0);
 Item decode(std::uint64_t word0, std::uint64_t word1);
 
 struct Options {
-  std::vector<Item> remaining;  // still in the queue at the end (drained after the run)
+  std::vector<Item> remaining{};  // still in the queue at the end (drained after the run)
   std::size_t max_problems = 20;
 };
 

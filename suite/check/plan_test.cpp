@@ -1,0 +1,130 @@
+// Plans: generation bounds, shrinking by dropping actors/ops/crashes, text
+// round trip, and re-running during shrinking.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "harness/plan/generators.hpp"
+#include "harness/plan/replay.hpp"
+
+namespace shmc::plan {
+namespace {
+
+PlanSpec spec() {
+  PlanSpec s;
+  s.min_actors = 2;
+  s.max_actors = 4;
+  s.max_ops = 6;
+  s.roles = {"producer", "consumer"};
+  s.op = [](const std::string& role) {
+    return rc::gen::map(rc::gen::inRange<std::uint64_t>(0, 1000), [role](std::uint64_t v) {
+      return PlannedOp{role == "producer" ? 1u : 2u, {v, 0}};
+    });
+  };
+  s.crash_points = {"ring/push/claimed", "ring/pop/claimed"};
+  s.max_kill_delay = std::chrono::microseconds(500);
+  return s;
+}
+
+RC_GTEST_PROP(Plans, RespectTheSpec, ()) {
+  const auto s = spec();
+  const Plan p = *gen_plan(s);
+  RC_ASSERT(p.actors.size() >= s.min_actors);
+  RC_ASSERT(p.actors.size() <= s.max_actors);
+  for (const auto& a : p.actors) {
+    RC_ASSERT(a.ops.size() <= s.max_ops);
+    for (const auto& op : a.ops) RC_ASSERT(op.code == (a.role == "producer" ? 1u : 2u));
+    if (a.crash.kind == Crash::Kind::at_point) RC_ASSERT(a.crash.hit >= 1u && a.crash.hit <= s.max_hit);
+    if (a.crash.kind == Crash::Kind::after_delay) RC_ASSERT(a.crash.delay_us <= 500u);
+  }
+  RC_CLASSIFY(p.crash_count() > 0, "with crashes");
+}
+
+RC_GTEST_PROP(Plans, TextRoundTrip, ()) {
+  const Plan p = *gen_plan(spec());
+  auto back = parse_plan(to_text(p));
+  RC_ASSERT(back.ok());
+  RC_ASSERT(*back == p);
+}
+
+// Shrinks of a generated plan include dropping an actor, an operation and a crash.
+TEST(Plans, ShrinksDropActorsOperationsAndCrashes) {
+  bool dropped_actor = false, dropped_op = false, dropped_crash = false;
+  const auto gen = gen_plan(spec());
+  for (int seed = 0; seed < 200 && !(dropped_actor && dropped_op && dropped_crash); ++seed) {
+    auto shrinkable = gen(rc::Random(static_cast<std::uint64_t>(seed)), 100);
+    const Plan p = shrinkable.value();
+    if (p.actors.size() <= 2 || p.crash_count() == 0) continue;
+    auto shrinks = shrinkable.shrinks();
+    for (int i = 0; i < 500; ++i) {
+      auto next = shrinks.next();
+      if (!next) break;
+      const Plan q = next->value();
+      dropped_actor = dropped_actor || q.actors.size() < p.actors.size();
+      dropped_op = dropped_op || (q.actors.size() == p.actors.size() && q.op_count() < p.op_count());
+      dropped_crash = dropped_crash || (q.actors.size() == p.actors.size() && q.crash_count() < p.crash_count());
+    }
+  }
+  EXPECT_TRUE(dropped_actor);
+  EXPECT_TRUE(dropped_op);
+  EXPECT_TRUE(dropped_crash);
+}
+
+TEST(Plans, ReadablePrintingAndCrashPlans) {
+  Plan p{{ActorPlan{"producer", {{1, {5, 0}}, {1, {6, 0}}}, Crash{Crash::Kind::at_point, "ring/push/claimed", 2, 0}},
+          ActorPlan{"consumer", {{2, {0, 0}}}, Crash{Crash::Kind::after_delay, "", 1, 250}}}};
+  const std::string text = describe(p);
+  EXPECT_NE(text.find("actor 0 (producer), crash at:ring/push/claimed:2: 1(5) 1(6)"), std::string::npos) << text;
+  EXPECT_NE(text.find("actor 1 (consumer), crash after:250us: 2(0)"), std::string::npos) << text;
+  auto crash0 = to_crash_plan(p.actors[0].crash);
+  ASSERT_TRUE(std::holds_alternative<harness::CrashAt>(crash0));
+  EXPECT_EQ(std::get<harness::CrashAt>(crash0).hit, 2u);
+  EXPECT_TRUE(std::holds_alternative<harness::KillAfter>(to_crash_plan(p.actors[1].crash)));
+  EXPECT_FALSE(parse_plan("shmconform-plan 1\nactor x crash=sometimes ops=\n").ok());
+  EXPECT_FALSE(parse_plan("actor x crash=none ops=\n").ok());
+}
+
+// A runner that fails one time in three: before any failure a plan runs once;
+// after one, a candidate passes only if it passes every attempt.
+TEST(Plans, RerunnerRunsCandidatesSeveralTimesAfterAFailure) {
+  int calls = 0;
+  PlanRunner flaky = [&](const Plan&) { return RunResult{++calls % 3 != 0, "flaky"}; };
+  Rerunner rerun(5);
+  const Plan p{{ActorPlan{"a", {}, {}}}};
+  EXPECT_TRUE(rerun.run(p, flaky).passed);  // call 1
+  EXPECT_TRUE(rerun.run(p, flaky).passed);  // call 2
+  auto failed = rerun.run(p, flaky);        // call 3 fails
+  EXPECT_FALSE(failed.passed);
+  EXPECT_TRUE(rerun.seen_failure());
+  EXPECT_NE(failed.message.find("shmconform-plan 1"), std::string::npos) << failed.message;
+  // Now a flaky candidate cannot pass: within 5 runs it fails again.
+  calls = 0;
+  EXPECT_FALSE(rerun.run(p, flaky).passed);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(rerun.runs(), 3u + 3u);
+}
+
+TEST(Plans, ReplayRunsARegisteredScenario) {
+  int runs = 0;
+  register_scenario("test/count-runs", "counts its runs", [&](const Plan& p) {
+    ++runs;
+    return RunResult{p.actors.size() == 1, "wants one actor"};
+  });
+  const std::string file = ::testing::TempDir() + "shmc-plan.txt";
+  {
+    FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(to_text(Plan{{ActorPlan{"a", {{1, {2, 3}}}, {}}}}).c_str(), f);
+    std::fclose(f);
+  }
+  std::string a0 = "replay", a1 = "test/count-runs", a2 = file, a3 = "--times", a4 = "3";
+  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data()};
+  EXPECT_EQ(replay_plan_main(5, argv), 0);
+  EXPECT_EQ(runs, 3);
+  std::string bad = "no-such-scenario";
+  char* argv2[] = {a0.data(), bad.data(), a2.data()};
+  EXPECT_EQ(replay_plan_main(3, argv2), 2);
+  std::remove(file.c_str());
+}
+
+}  // namespace
+}  // namespace shmc::plan
