@@ -58,6 +58,9 @@ std::vector<Trial> systematic_trials(Variant variant, std::uint32_t hits) {
       const std::string victim = in_push ? "producer-0" : "consumer-0";
       auto& armed = in_push ? t.plan.producer_crash : t.plan.consumer_crash;
       armed.push_back(harness::CrashAt{point, hit});
+      // Two consumers racing may leave consumer-0 with fewer than `hit` items and its point unreached;
+      // consumer-1 starts when consumer-0 has died, and meets whatever it left behind.
+      t.plan.others_wait_for_first_consumer = !in_push;
       t.must_fire = {{victim, point}};
       trials.push_back(std::move(t));
     }

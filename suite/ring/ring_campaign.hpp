@@ -20,7 +20,8 @@ struct Trial {
 };
 
 // Points reached on an ordinary push or pop: armed in producer-0 or consumer-0
-// at hits 1..hits. Points reached only while a dead claimant is being repaired
+// at hits 1..hits (consumer-1 starts once consumer-0 has died, so consumer-0
+// surely reaches its hit). Points reached only while a dead claimant is being repaired
 // (ring/repair/*, ring/pop/skip_claimed) need a first death: producer-0 dies
 // at ring/push/claimed, consumer-0 is armed at hit 1 and is the only consumer
 // until it ends. Points the variant does not have are left out.
