@@ -39,7 +39,8 @@ struct TrialPlan {
 struct TrialResult {
   std::string what;                 // "crash at <point> hit <n>" / "SIGKILL consumer-0 after 800 us"
   bool fired = false;               // the planned kill happened
-  bool stuck = false;               // a survivor's bounded wait ran out with work possible
+  bool stuck = false;               // a survivor's bounded wait ran out with work possible, or the lock is
+                                    // still held after every actor ended (every later operation would block)
   bool broken = false;              // an actor failed in a way no kill explains (threw, crashed, hung)
   std::string actors;               // harness outcomes, for messages
   QueueSnapshot after_drain;
@@ -61,7 +62,13 @@ Role role_of_point(const std::string& point);
 // What the actors share (anonymous shared memory, survives the victim).
 struct TrialShared {
   std::atomic<std::uint32_t> producers_done{0};
+  // A consumer armed with a crash point consumes alone until it has died (or
+  // finished), so its point is reached whatever the scheduler does: the other
+  // consumers wait for it, by its identity (never a bare PID).
+  std::atomic<std::uint64_t> victim_identity{0};
+  std::atomic<std::uint32_t> victim_finished{0};
 };
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
 // Exit codes of the actor bodies.
 inline constexpr int kActorStuck = 3;

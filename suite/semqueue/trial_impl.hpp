@@ -1,7 +1,11 @@
 // run_trial<V>(): the template half of trial.hpp (included from there).
 #pragma once
 
+#include <algorithm>
 #include <optional>
+#include <thread>
+
+#include "fixtures/identity/process_identity.hpp"
 
 #include "harness/actors/shared_region.hpp"
 #include "harness/check/queue_model.hpp"
@@ -37,11 +41,33 @@ int produce(const std::string& queue_name, history::Recorder rec, std::uint32_t 
 // A consumer: pops until the producers expected to finish have finished and
 // the queue stays empty for one slice; waiting longer than the bound with no
 // message while producers still run means the queue is stuck.
+enum class Gate { none, victim, wait_for_victim };
+
+// Polls (with backoff, bounded by the run's deadline) until the armed consumer has died or finished.
+inline void wait_for_victim(const TrialShared& shared, harness::ActorContext& ctx) {
+  ctx.doing("waiting for the armed consumer to die");
+  for (int attempt = 0; std::chrono::steady_clock::now() < ctx.deadline(); ++attempt) {
+    const std::uint64_t id = shared.victim_identity.load(std::memory_order_acquire);
+    if (shared.victim_finished.load(std::memory_order_acquire) != 0) return;
+    if (id != 0 && liveness(unpack(id)) == Liveness::dead) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(std::min(100 << std::min(attempt, 4), 1000)));
+  }
+}
+
 template <class V>
 int consume(const std::string& queue_name, history::Recorder rec, std::uint32_t producers_expected,
-            const TrialPlan& plan, TrialShared& shared, harness::ActorContext& ctx) {
+            const TrialPlan& plan, TrialShared& shared, Gate gate, harness::ActorContext& ctx) {
   auto q = V::open(queue_name);
   if (!q) throw std::runtime_error("open: " + q.error().describe());
+  if (gate == Gate::victim) shared.victim_identity.store(pack(self_identity()), std::memory_order_release);
+  if (gate == Gate::wait_for_victim) wait_for_victim(shared, ctx);
+  struct FinishFlag {
+    TrialShared& shared;
+    bool set;
+    ~FinishFlag() {
+      if (set) shared.victim_finished.store(1, std::memory_order_release);
+    }
+  } finish{shared, gate == Gate::victim};
   auto last_progress = Clock::now();
   for (;;) {
     ctx.doing("pop");
@@ -127,14 +153,17 @@ TrialResult run_trial(const TrialPlan& plan) {
   }
   const auto producers_expected = static_cast<std::uint32_t>(victim >= 0 && victim < producers ? producers - 1 : producers);
 
+  const bool consumer_armed = !plan.point.empty() && role == Role::consumer;
   harness::Actors actors;
   for (int i = 0; i < producers + consumers; ++i) {
     const bool is_producer = i < producers;
     const std::string name = (is_producer ? "producer-" : "consumer-") + std::to_string(is_producer ? i : i - producers);
-    auto body = [&, i, is_producer](harness::ActorContext& ctx) {
+    const detail::Gate gate =
+        !consumer_armed ? detail::Gate::none : (i == victim ? detail::Gate::victim : detail::Gate::wait_for_victim);
+    auto body = [&, i, is_producer, gate](harness::ActorContext& ctx) {
       auto rec = log->recorder(i);
       return is_producer ? detail::produce<V>(queue_name, rec, static_cast<std::uint32_t>(i), plan, shared[0], ctx)
-                         : detail::consume<V>(queue_name, rec, producers_expected, plan, shared[0], ctx);
+                         : detail::consume<V>(queue_name, rec, producers_expected, plan, shared[0], gate, ctx);
     };
     actors.add(name, body, i == victim ? crash : harness::CrashPlan{});
   }
@@ -165,6 +194,9 @@ TrialResult run_trial(const TrialPlan& plan) {
     options.remaining.push_back(check::delivery::decode(w[0], w[1]));
   }
   result.after_drain = q->snapshot();
+  // Every actor has ended: a lock still held belongs to a dead process, and
+  // every later operation would wait on it forever.
+  if (!result.after_drain.lock_free_now) result.stuck = true;
   auto history = log->collect();
   if (!history) throw std::runtime_error("history: " + history.error().describe());
   result.delivery = check::delivery::check_delivery(*history, options);
