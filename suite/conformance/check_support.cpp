@@ -28,9 +28,6 @@ std::string name_of_length(std::size_t component_length) {
   return name;
 }
 
-ShmName::~ShmName() { (void)sys::shm_unlink(name_.c_str()); }
-SemName::~SemName() { (void)sys::sem_unlink(name_.c_str()); }
-
 void Fd::reset(int fd) {
   if (fd_ >= 0) (void)sys::close(fd_);
   fd_ = fd;

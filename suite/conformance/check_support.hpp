@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "fixtures/identity/process_identity.hpp"
+#include "fixtures/sys/sys.hpp"
 
 namespace shmc::conformance::support {
 
@@ -32,33 +33,23 @@ void expect(bool ok, const std::string& why);
 // `component_length` bytes after the leading slash.
 std::string name_of_length(std::size_t component_length);
 
-// shm_unlink()s the name on destruction (a missing name is fine).
-class ShmName {
+// A name that is unlinked (with Unlink: shm_unlink or sem_unlink) on destruction;
+// a name already gone is fine.
+template <int (*Unlink)(const char*)>
+class UnlinkOnExit {
  public:
-  explicit ShmName(std::string name) : name_(std::move(name)) {}
-  ~ShmName();
-  ShmName(const ShmName&) = delete;
-  ShmName& operator=(const ShmName&) = delete;
+  explicit UnlinkOnExit(std::string name) : name_(std::move(name)) {}
+  ~UnlinkOnExit() { (void)Unlink(name_.c_str()); }
+  UnlinkOnExit(const UnlinkOnExit&) = delete;
+  UnlinkOnExit& operator=(const UnlinkOnExit&) = delete;
   const char* c_str() const { return name_.c_str(); }
   const std::string& str() const { return name_; }
 
  private:
   std::string name_;
 };
-
-// sem_unlink()s the name on destruction (a missing name is fine).
-class SemName {
- public:
-  explicit SemName(std::string name) : name_(std::move(name)) {}
-  ~SemName();
-  SemName(const SemName&) = delete;
-  SemName& operator=(const SemName&) = delete;
-  const char* c_str() const { return name_.c_str(); }
-  const std::string& str() const { return name_; }
-
- private:
-  std::string name_;
-};
+using ShmName = UnlinkOnExit<sys::shm_unlink>;
+using SemName = UnlinkOnExit<sys::sem_unlink>;
 
 class Fd {
  public:
