@@ -1,0 +1,28 @@
+// The cross-process pair measurement behind abi.atomic16.cross_process can
+// fail: on a planted pair of two separately atomic words it finds torn reads.
+#include <gtest/gtest.h>
+
+#include "suite/abi/pair_consistency.hpp"
+
+namespace {
+
+using namespace shmc::ports;
+
+TEST(AbiCanFail, PairMeasurementFindsAPlantedNonAtomicPair) {
+  // Two processes on two (shared) cores: the window between the two words is
+  // hit many times in this many increments.
+  const auto r = measure_pair_consistency(PairOps::planted_two_words, 200000, std::chrono::seconds(60));
+  ASSERT_TRUE(r.error.empty()) << r.describe();
+  EXPECT_EQ(r.operations, 400000u);
+  EXPECT_FALSE(r.consistent()) << "the planted pair looked atomic: " << r.describe();
+  std::printf("[   INFO   ] planted pair: %s\n", r.describe().c_str());
+}
+
+TEST(AbiCanFail, PairMeasurementPassesAnAtomicPairOnThisPlatformOrSaysWhy) {
+  const auto r = measure_pair_consistency(PairOps::atomic16, 20000, std::chrono::seconds(60));
+  ASSERT_TRUE(r.error.empty()) << r.describe();
+  EXPECT_EQ(r.operations, 40000u);
+  std::printf("[   INFO   ] std::atomic<16 bytes>: %s\n", r.describe().c_str());
+}
+
+}  // namespace
