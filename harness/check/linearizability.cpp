@@ -25,8 +25,10 @@ namespace {
 // stack of lifted operations undoes it (dancing links), so backtracking is O(1).
 class Search {
  public:
-  Search(const History& h, const std::vector<std::size_t>& ops, const Model& model, std::size_t budget)
+  Search(const History& h, const std::vector<std::size_t>& ops, const Model& model,
+         const std::vector<std::uint64_t>& rank, std::size_t budget)
       : h_(h), ops_(ops), model_(model), budget_(budget) {
+    for (std::size_t i : ops_) rank_.push_back(rank[i]);
     build_entries();
   }
 
@@ -44,6 +46,7 @@ class Search {
   struct Frame {
     std::int32_t entry;
     State previous;
+    std::uint32_t candidate;  // position in the rank-ordered candidates
     std::uint32_t successor;
   };
 
@@ -57,11 +60,14 @@ class Search {
     prev_[next_[e]] = e;
   }
   void note_stuck(std::int32_t at, const State& state);
+  void candidates(std::vector<std::int32_t>& out) const;
+  std::int32_t first_return() const;  // -1 if none
 
   const History& h_;
   const std::vector<std::size_t>& ops_;
   const Model& model_;
   std::size_t budget_;
+  std::vector<std::uint64_t> rank_;  // per local op
   std::vector<Entry> entries_;
   std::vector<std::int32_t> next_, prev_;  // index entries_.size() is the head, +1 the tail
   std::vector<std::uint64_t> zobrist_a_, zobrist_b_;
@@ -123,32 +129,50 @@ void Search::note_stuck(std::int32_t at, const State& state) {
   best_state_ = state;
 }
 
+void Search::candidates(std::vector<std::int32_t>& out) const {
+  out.clear();
+  const auto tail = static_cast<std::int32_t>(entries_.size()) + 1;
+  std::int32_t e = next_[entries_.size()];
+  for (; e != tail && entries_[e].call; e = next_[e]) out.push_back(e);
+  std::stable_sort(out.begin(), out.end(),
+                   [&](std::int32_t x, std::int32_t y) { return rank_[entries_[x].op] < rank_[entries_[y].op]; });
+}
+
+std::int32_t Search::first_return() const {
+  const auto tail = static_cast<std::int32_t>(entries_.size()) + 1;
+  std::int32_t e = next_[entries_.size()];
+  while (e != tail && entries_[e].call) e = next_[e];
+  return e == tail ? -1 : e;
+}
+
 Verdict Search::run() {
-  const auto head = static_cast<std::int32_t>(entries_.size());
-  const std::int32_t tail = head + 1;
   std::size_t remaining = 0;  // completed operations not yet linearised
   for (std::size_t i : ops_) remaining += h_[i].pending ? 0 : 1;
 
   State state = model_.initial();
   std::uint64_t za = 0, zb = 0;
   std::vector<State> successors;
-  std::int32_t cur = next_[head];
-  std::uint32_t start = 0;
+  std::vector<std::int32_t> cands;
+  // The operations that may go next are the calls before the first return
+  // entry; they are tried in rank order, each with each of its successor states.
+  std::uint32_t ci = 0, si = 0;
+  candidates(cands);
   for (;;) {
     if (remaining == 0) return Verdict::linearizable;
-    if (cur != tail && entries_[cur].call) {
+    bool lifted = false;
+    for (; ci < cands.size() && !lifted; ++ci, si = 0) {
+      const std::int32_t cur = cands[ci];
       const Entry& e = entries_[cur];
       successors.clear();
       model_.step(state, h_[ops_[e.op]], successors);
-      bool lifted = false;
-      for (std::uint32_t i = start; i < successors.size(); ++i) {
-        Fingerprint f = hash_state(successors[i]);
+      for (; si < successors.size(); ++si) {
+        Fingerprint f = hash_state(successors[si]);
         f.a ^= za ^ zobrist_a_[e.op];
         f.b ^= zb ^ zobrist_b_[e.op];
         if (!memo_.insert(f)) continue;
         if (memo_.size() > budget_) return Verdict::unknown;
-        stack_.push_back({cur, std::move(state), i});
-        state = std::move(successors[i]);
+        stack_.push_back({cur, std::move(state), ci, si});
+        state = std::move(successors[si]);
         za ^= zobrist_a_[e.op];
         zb ^= zobrist_b_[e.op];
         unlink(cur);
@@ -156,20 +180,19 @@ Verdict Search::run() {
           unlink(e.match);
           --remaining;
         }
-        cur = next_[head];
-        start = 0;
         lifted = true;
         break;
       }
-      if (!lifted) {
-        cur = next_[cur];
-        start = 0;
-      }
+      if (lifted) break;
+    }
+    if (lifted) {
+      candidates(cands);
+      ci = si = 0;
       continue;
     }
-    // A return entry of an operation not linearised yet (or the end): this
-    // configuration cannot go on; undo the last lift and try its next option.
-    if (cur != tail) note_stuck(cur, state);
+    // No candidate can go next before the first outstanding return: undo the
+    // last lift and try its next option.
+    if (auto r = first_return(); r >= 0) note_stuck(r, state);
     if (stack_.empty()) return Verdict::not_linearizable;
     Frame f = std::move(stack_.back());
     stack_.pop_back();
@@ -182,8 +205,9 @@ Verdict Search::run() {
     za ^= zobrist_a_[e.op];
     zb ^= zobrist_b_[e.op];
     state = std::move(f.previous);
-    cur = f.entry;
-    start = f.successor + 1;
+    candidates(cands);  // the list is as it was when this frame was pushed
+    ci = f.candidate;
+    si = f.successor + 1;
   }
 }
 
@@ -232,8 +256,11 @@ LinearizabilityResult check_linearizable(const History& history, const Model& mo
   LinearizabilityResult result;
   const auto parts = partitions(history, model, options.partition);
   result.partitions = parts.size();
+  std::vector<std::uint64_t> rank(history.size());
+  for (std::size_t i = 0; i < history.size(); ++i) rank[i] = history[i].invoke;
+  model.rank(history, rank);
   for (const auto& ops : parts) {
-    Search search(history, ops, model, options.max_configurations);
+    Search search(history, ops, model, rank, options.max_configurations);
     const Verdict v = search.run();
     result.configurations += search.configurations();
     if (v == Verdict::linearizable) continue;

@@ -30,6 +30,10 @@ class Model {
   // P-compositionality: operations with different keys touch independent
   // sub-objects and may be checked separately. nullopt: not partitionable.
   virtual std::optional<std::uint64_t> partition_key(const Operation&) const { return std::nullopt; }
+  // Search order hint: among operations that may be linearised next, lower
+  // ranks are tried first. It changes speed, never the verdict. The default
+  // (on entry, rank[i] == history[i].invoke) is time order.
+  virtual void rank(const History&, std::vector<std::uint64_t>&) const {}
   virtual std::string describe_call(const Operation& op) const = 0;    // "push(3)"
   virtual std::string describe_result(const Operation& op) const = 0;  // "ok", "empty", "-> 7"
   virtual std::string describe_state(const State& state) const = 0;

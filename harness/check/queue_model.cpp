@@ -1,5 +1,9 @@
 #include "harness/check/queue_model.hpp"
 
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+
 #include "harness/check/format.hpp"
 
 namespace shmc::check::queue {
@@ -26,6 +30,35 @@ void Model::step(const State& s, const Operation& op, std::vector<State>& next) 
       next.push_back(s);
     }
   }
+}
+
+void Model::rank(const History& h, std::vector<std::uint64_t>& rank) const {
+  std::unordered_map<std::uint64_t, std::uint64_t> popped_at;  // item word 0 -> invoke of its pop
+  for (const Operation& op : h)
+    if (op.code == kPop && !op.pending && op.status == kOk) popped_at.emplace(op.value[0], op.invoke);
+  // Enqueuing pushes keep their own invoke times as ranks, but dealt out in
+  // the order their items were dequeued (never-dequeued items last): pushes
+  // are then tried in queue order, and still interleaved with the other
+  // operations (pops, pushes that reported full) as time says.
+  std::vector<std::size_t> pushes;
+  std::vector<std::uint64_t> times;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    // A full push or an empty pop leaves the state as it is: if it fits now,
+    // linearising it at once loses nothing (any later place is no better), and
+    // putting it off sends the search down long dead ends. So: first.
+    if (!h[i].pending && ((h[i].code == kPush && h[i].status == kFull) || (h[i].code == kPop && h[i].status == kEmpty)))
+      rank[i] = 0;
+    if (h[i].code != kPush || (!h[i].pending && h[i].status != kOk)) continue;
+    pushes.push_back(i);
+    times.push_back(h[i].invoke);
+  }
+  auto dequeued = [&](std::size_t i) {
+    auto it = popped_at.find(h[i].arg[0]);
+    return std::pair{it != popped_at.end() ? it->second : std::numeric_limits<std::uint64_t>::max(), h[i].invoke};
+  };
+  std::sort(pushes.begin(), pushes.end(), [&](std::size_t x, std::size_t y) { return dequeued(x) < dequeued(y); });
+  std::sort(times.begin(), times.end());
+  for (std::size_t k = 0; k < pushes.size(); ++k) rank[pushes[k]] = times[k];
 }
 
 std::string Model::describe_call(const Operation& op) const {

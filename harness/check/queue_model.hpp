@@ -27,6 +27,10 @@ class Model final : public check::Model {
   std::string name() const override { return "fifo-queue"; }
   State initial() const override { return {}; }
   void step(const State& state, const Operation& op, std::vector<State>& next) const override;
+  // Pushes are tried in the order their items were popped: concurrent pushes
+  // otherwise get linearised in the wrong order and the mistake only shows
+  // when the items come out, a whole queue length later.
+  void rank(const History& history, std::vector<std::uint64_t>& rank) const override;
   std::string describe_call(const Operation& op) const override;
   std::string describe_result(const Operation& op) const override;
   std::string describe_state(const State& state) const override;
