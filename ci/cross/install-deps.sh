@@ -24,7 +24,7 @@ packages=(
   "g++-${TARGET_CXX%-g++}"                       # e.g. g++-aarch64-linux-gnu
   "libgtest-dev:$TARGET_ARCH" "libgmock-dev:$TARGET_ARCH"
   "librapidcheck-dev:$TARGET_ARCH" "libbenchmark-dev:$TARGET_ARCH"
-  "libc6:$TARGET_ARCH" "libstdc++6:$TARGET_ARCH"  # run time of the target's shared libraries
+  "libc6:$TARGET_ARCH" "libstdc++6:$TARGET_ARCH" "libatomic1:$TARGET_ARCH"  # run time of the target's shared libraries
 )
 [ -n "$TARGET_QEMU" ] && packages+=(qemu-user)
 

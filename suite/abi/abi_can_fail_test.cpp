@@ -9,19 +9,19 @@ namespace {
 using namespace shmc::ports;
 
 TEST(AbiCanFail, PairMeasurementFindsAPlantedNonAtomicPair) {
-  // Two processes on two (shared) cores: the window between the two words is
-  // hit many times in this many increments.
-  const auto r = measure_pair_consistency(PairOps::planted_two_words, 200000, std::chrono::seconds(60));
+  // Two processes on two (shared) cores: the gap between the two words is
+  // hit many times in this window.
+  const auto r = measure_pair_consistency(PairOps::planted_two_words, std::chrono::milliseconds(200));
   ASSERT_TRUE(r.error.empty()) << r.describe();
-  EXPECT_EQ(r.operations, 400000u);
+  EXPECT_GT(r.operations, 0u);
   EXPECT_FALSE(r.consistent()) << "the planted pair looked atomic: " << r.describe();
   std::printf("[   INFO   ] planted pair: %s\n", r.describe().c_str());
 }
 
 TEST(AbiCanFail, PairMeasurementPassesAnAtomicPairOnThisPlatformOrSaysWhy) {
-  const auto r = measure_pair_consistency(PairOps::atomic16, 20000, std::chrono::seconds(60));
+  const auto r = measure_pair_consistency(PairOps::atomic16, std::chrono::milliseconds(100));
   ASSERT_TRUE(r.error.empty()) << r.describe();
-  EXPECT_EQ(r.operations, 40000u);
+  EXPECT_GT(r.operations, 0u);
   std::printf("[   INFO   ] std::atomic<16 bytes>: %s\n", r.describe().c_str());
 }
 

@@ -51,7 +51,7 @@ class AbiMixed : public ::testing::Test {
       EXPECT_EQ(a.get("result"), "ok") << a.output;
     } else {
       EXPECT_EQ(a.get("result"), "error") << a.output;
-      EXPECT_EQ(a.get("errc"), "abi_mismatch") << a.output;
+      EXPECT_EQ(a.get("errc"), to_string(Errc::abi_mismatch)) << a.output;
       EXPECT_NE(a.get("message").find("-bit pointers"), std::string::npos) << "the refusal names the ABIs: " << a.output;
     }
   }

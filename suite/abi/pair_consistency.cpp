@@ -21,6 +21,7 @@ struct Shared {
   std::atomic<std::uint64_t> hi_word;
   std::atomic<std::uint64_t> torn;
   std::atomic<std::uint64_t> done;
+  std::atomic<std::uint32_t> started;
 };
 
 // One CAS increment. Returns the number of torn values seen on the way.
@@ -56,8 +57,7 @@ std::string PairConsistency::describe() const {
          (runtime_lock_free ? "true" : "false");
 }
 
-PairConsistency measure_pair_consistency(PairOps ops, std::uint64_t increments_per_process,
-                                         std::chrono::milliseconds timeout) {
+PairConsistency measure_pair_consistency(PairOps ops, std::chrono::milliseconds window) {
   harness::SharedArray<Shared> shared(1);
   Shared& s = shared[0];
   s.pair.store(make_pair(0));
@@ -71,15 +71,23 @@ PairConsistency measure_pair_consistency(PairOps ops, std::uint64_t increments_p
   harness::Actors actors(harness::ActorMode::processes);
   for (int i = 0; i < 2; ++i) {
     actors.add("incrementer-" + std::to_string(i), [&, ops](harness::ActorContext& ctx) {
+      ctx.doing("waiting for the other incrementer");
+      s.started.fetch_add(1);
+      while (s.started.load() < 2) {  // a bounded spin: both were released together
+        if (std::chrono::steady_clock::now() > ctx.deadline()) return 3;
+      }
       ctx.doing("incrementing the shared pair");
-      std::uint64_t torn = 0;
-      for (std::uint64_t n = 0; n < increments_per_process; ++n) torn += increment(s, ops);
+      const auto end = std::chrono::steady_clock::now() + window;
+      std::uint64_t torn = 0, n = 0;
+      do {
+        for (int i = 0; i < 256; ++i, ++n) torn += increment(s, ops);
+      } while (std::chrono::steady_clock::now() < end);
       s.torn.fetch_add(torn);
-      s.done.fetch_add(increments_per_process);
+      s.done.fetch_add(n);
       return 0;
     });
   }
-  auto outcomes = actors.run(timeout);
+  auto outcomes = actors.run(window * 4 + std::chrono::seconds(30));
   if (!harness::all_ok(outcomes)) {
     result.error = harness::describe(outcomes);
     return result;

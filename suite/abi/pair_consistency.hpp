@@ -27,8 +27,8 @@ struct PairConsistency {
   std::string describe() const;
 };
 
-// Each of two processes performs `increments_per_process` increments.
-PairConsistency measure_pair_consistency(PairOps ops, std::uint64_t increments_per_process,
-                                         std::chrono::milliseconds timeout);
+// Two processes increment for `window` of wall time each, starting together
+// (a count would let the first finish before the second starts).
+PairConsistency measure_pair_consistency(PairOps ops, std::chrono::milliseconds window);
 
 }  // namespace shmc::ports
