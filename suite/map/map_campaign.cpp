@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "harness/actors/actors.hpp"
+#include "harness/actors/shared_region.hpp"
 #include "harness/check/linearizability.hpp"
 #include "harness/names/run_names.hpp"
 #include "suite/map/recorded_map.hpp"
@@ -90,7 +91,10 @@ template <class M>
 void recover_and_check(M& m, history::HistoryLog& log, int auditor, const std::vector<std::uint64_t>& keys,
                        TrialOutcome& out) {
   const auto t0 = Clock::now();
+  const MapStats before = m.stats();
   auto rec = m.recover();
+  out.recovery_takeovers = m.stats().takeovers - before.takeovers;
+  out.repairs += m.stats().repairs - before.repairs;
   out.recover_time = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
   if (!rec) {
     out.bounded_wait |= rec.error().code == Errc::timed_out;
@@ -132,7 +136,9 @@ void recover_and_check(M& m, history::HistoryLog& log, int auditor, const std::v
 std::string CampaignSummary::describe(std::size_t max_trials) const {
   std::string s = std::to_string(trials) + " trials, " + std::to_string(fired) + " fired, " +
                   std::to_string(bounded_waits) + " with a bounded-wait report, " + std::to_string(failed.size()) +
-                  " failed, " + std::to_string(wall.count()) + " ms\n";
+                  " failed, " + std::to_string(wall.count()) + " ms; takeover by the peer in " +
+                  std::to_string(peer_took_over) + ", by recovery in " + std::to_string(recovery_took_over) +
+                  ", rollback in " + std::to_string(repaired) + "\n";
   for (std::size_t i = 0; i < failed.size() && i < max_trials; ++i) {
     s += "- " + failed[i].point + " hit " + std::to_string(failed[i].hit) + ":\n";
     for (const auto& f : failed[i].failures) s += "    " + f + "\n";
@@ -177,14 +183,20 @@ TrialOutcome run_operation_trial(const std::string& point, std::uint32_t hit, co
     return out;
   }
   const Keys keys = keys_for(*m);
+  harness::SharedArray<std::atomic<std::uint64_t>> peer_stats(2);  // takeovers, repairs
   harness::Actors actors;
   auto body = [&](int who) {
     return [&, who](harness::ActorContext& ctx) {
       auto map = M::open(name, options);
       SHMC_ACTOR_CHECK(map.ok());
       RecordedMap<M> rm(*map, log->recorder(ctx.index()));
-      if (who == 0) victim_workload(rm, keys);
-      else peer_workload(rm, keys);
+      if (who == 0) {
+        victim_workload(rm, keys);
+      } else {
+        peer_workload(rm, keys);
+        peer_stats[0].store(map->stats().takeovers);
+        peer_stats[1].store(map->stats().repairs);
+      }
       return 0;
     };
   };
@@ -196,6 +208,8 @@ TrialOutcome run_operation_trial(const std::string& point, std::uint32_t hit, co
     out.bounded_wait |= is_bounded_wait(outcomes[1].message);
     out.failures.push_back("peer: " + outcomes[1].describe());
   }
+  out.peer_takeovers = peer_stats[0].load();
+  out.repairs += peer_stats[1].load();
   recover_and_check(*m, *log, 2, keys.all(), out);
   return out;
 }

@@ -29,12 +29,18 @@ struct TrialOutcome {
   bool bounded_wait = false;   // somebody reported Errc::timed_out
   std::vector<std::string> failures;
   std::chrono::milliseconds recover_time{0};
+  std::uint64_t peer_takeovers = 0;      // dead holders' locks the concurrent peer took over
+  std::uint64_t recovery_takeovers = 0;  // ... that the test process's recover() took over
+  std::uint64_t repairs = 0;             // torn buckets rolled back, by anybody who reported
 };
 
 struct CampaignSummary {
   std::size_t trials = 0;
   std::size_t fired = 0;
   std::size_t bounded_waits = 0;
+  std::size_t peer_took_over = 0;      // trials in which the live peer took a dead holder's lock over
+  std::size_t recovery_took_over = 0;  // trials in which recover() did
+  std::size_t repaired = 0;            // trials with at least one rollback
   std::vector<TrialOutcome> failed;  // trials with failures (or not fired)
   std::chrono::milliseconds wall{0};
   std::string describe(std::size_t max_trials = 6) const;
