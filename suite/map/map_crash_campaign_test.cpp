@@ -8,18 +8,12 @@
 
 #include "harness/actors/actors.hpp"
 #include "suite/map/map_campaign.hpp"
+#include "suite/map/map_test_support.hpp"
 
 namespace shmc::map::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-MapOptions campaign_options(std::chrono::milliseconds bound) {
-  MapOptions o;
-  o.wait_bound = bound;
-  o.liveness_check_after = std::chrono::microseconds(200);
-  return o;
-}
 
 template <class Trial>
 CampaignSummary run_campaign(const std::vector<std::string>& points, Trial trial) {
@@ -56,7 +50,7 @@ TEST(CAMPAIGN_SUITE, EveryOperationPointAndHitLeavesARecoverableLinearizableMap)
   const auto points = operation_points<Map>();
   ASSERT_GE(points.size(), 12u) << "the crash-point catalog lost map points: rebuild it";
   auto s = run_campaign(points, [](const std::string& p, std::uint32_t hit) {
-    return run_operation_trial<Map>(p, hit, campaign_options(std::chrono::milliseconds(2000)));
+    return run_operation_trial<Map>(p, hit, bounded_options(std::chrono::milliseconds(2000)));
   });
   std::printf("robust map campaign: %zu points x %u hits: %s", points.size(), campaign_hits(), s.describe().c_str());
   EXPECT_EQ(s.fired, s.trials) << "every armed point must fire";
@@ -69,7 +63,7 @@ TEST(CAMPAIGN_SUITE, EveryRepairPointAndHitIsFinishedByTheNextTaker) {
   const auto points = repair_points();
   ASSERT_GE(points.size(), 5u) << "the crash-point catalog lost map/repair points: rebuild it";
   auto s = run_campaign(points, [](const std::string& p, std::uint32_t hit) {
-    return run_repair_trial<Map>(p, hit, campaign_options(std::chrono::milliseconds(2000)));
+    return run_repair_trial<Map>(p, hit, bounded_options(std::chrono::milliseconds(2000)));
   });
   std::printf("repair campaign: %zu points x %u hits: %s", points.size(), campaign_hits(), s.describe().c_str());
   EXPECT_EQ(s.fired, s.trials) << "every armed point must fire";
@@ -84,7 +78,7 @@ TEST(CAMPAIGN_SUITE, PlainSpinlockVariantFailsTheSameCampaignWithABoundedWaitRep
   const auto points = operation_points<PlainSpinMap>();
   ASSERT_GE(points.size(), 10u);
   auto s = run_campaign(points, [](const std::string& p, std::uint32_t hit) {
-    return run_operation_trial<PlainSpinMap>(p, hit, campaign_options(std::chrono::milliseconds(100)));
+    return run_operation_trial<PlainSpinMap>(p, hit, bounded_options(std::chrono::milliseconds(100)));
   });
   std::printf("plain spinlock campaign (expected to fail): %s", s.describe(1).c_str());
   EXPECT_EQ(s.fired, s.trials) << s.describe();
@@ -98,7 +92,7 @@ TEST(CAMPAIGN_SUITE, PlainSpinlockVariantFailsTheSameCampaignWithABoundedWaitRep
 TEST(CAMPAIGN_SUITE, NoRollbackVariantFailsTheSameCampaignWithATornValue) {
   SKIP_WITHOUT_CRASH_POINTS();
   auto s = run_campaign(operation_points<NoRollbackMap>(), [](const std::string& p, std::uint32_t hit) {
-    return run_operation_trial<NoRollbackMap>(p, hit, campaign_options(std::chrono::milliseconds(2000)));
+    return run_operation_trial<NoRollbackMap>(p, hit, bounded_options(std::chrono::milliseconds(2000)));
   });
   std::printf("no-rollback campaign (expected to fail): %s", s.describe(1).c_str());
   EXPECT_EQ(s.fired, s.trials) << s.describe();

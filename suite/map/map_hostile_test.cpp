@@ -14,13 +14,7 @@ namespace {
 
 using namespace testing;
 
-MapOptions quick() {
-  MapOptions o;
-  o.wait_bound = std::chrono::milliseconds(300);
-  o.liveness_check_after = std::chrono::microseconds(200);
-  return o;
-}
-const MapOptions kQuick = quick();
+const MapOptions kQuick = bounded_options(std::chrono::milliseconds(300));
 
 MapHeader* header_of(const Map& m) { return reinterpret_cast<MapHeader*>(m.segment().payload()); }
 BucketHead* bucket_of(const Map& m, std::uint32_t i) {

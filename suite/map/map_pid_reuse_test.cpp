@@ -23,13 +23,6 @@ using namespace testing;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-MapOptions bounded(std::chrono::milliseconds bound) {
-  MapOptions o;
-  o.wait_bound = bound;
-  o.liveness_check_after = std::chrono::microseconds(200);
-  return o;
-}
-
 std::atomic<std::uint64_t>& lock_word_of(const Map& m, std::uint32_t i) {
   return reinterpret_cast<BucketHead*>(m.segment().payload() + sizeof(MapHeader) +
                                        std::size_t{i} * bucket_stride_for(m.key_size(), m.value_size()))
@@ -46,7 +39,7 @@ bool wait_for(const std::atomic<std::uint64_t>& flag, Clock::time_point deadline
 }
 
 TEST(MapPidReuse, AForgedOwnerWithALiveTidButAnotherStartTimeIsTakenOver) {
-  auto m = Map::create(harness::unique_name("map-forged"), {.capacity = 8}, bounded(2000ms));
+  auto m = Map::create(harness::unique_name("map-forged"), {.capacity = 8}, bounded_options(2000ms));
   ASSERT_TRUE(m.ok()) << text(m.error());
   const std::uint64_t key = nth_key_with_home(*m, 3, 0);
   // Our own tid is alive, but this identity started at another tick: it is a dead thread whose PID we now wear.
@@ -63,7 +56,7 @@ TEST(MapPidReuse, AForgedOwnerWithALiveTidButAnotherStartTimeIsTakenOver) {
 
 TEST(MapPidReuse, ALiveHolderIsNeverRobbed) {
   const auto name = harness::unique_name("map-live-holder");
-  auto m = Map::create(name, {.capacity = 8}, bounded(300ms));
+  auto m = Map::create(name, {.capacity = 8}, bounded_options(300ms));
   ASSERT_TRUE(m.ok()) << text(m.error());
   const std::uint64_t key = nth_key_with_home(*m, 4, 0);
   // [0] the holder's packed identity, [1] the prober is done, [2] Errc of the prober's insert + 1, [3] lock word after
@@ -75,7 +68,7 @@ TEST(MapPidReuse, ALiveHolderIsNeverRobbed) {
     return 0;
   });
   actors.add("prober", [&](harness::ActorContext& ctx) {
-    auto map = Map::open(name, bounded(300ms));
+    auto map = Map::open(name, bounded_options(300ms));
     SHMC_ACTOR_CHECK(map.ok());
     SHMC_ACTOR_CHECK(wait_for(shared[0], ctx.deadline()));
     const std::uint64_t holder = shared[0].load();
@@ -107,7 +100,7 @@ int set_last_pid(pid_t pid) {
 TEST(MapPidReuse, ARealRecycledPidIsNotTakenForTheDeadHolder) {
   if (!harness::crash_injection_available()) GTEST_SKIP() << "needs crash points to kill the holder inside its critical section";
   const auto name = harness::unique_name("map-pid-reuse");
-  auto m = Map::create(name, {.capacity = 8}, bounded(2000ms));
+  auto m = Map::create(name, {.capacity = 8}, bounded_options(2000ms));
   ASSERT_TRUE(m.ok()) << text(m.error());
   const std::uint64_t key = nth_key_with_home(*m, 6, 0);
   ASSERT_EQ(must(insert_u64(*m, key, 1)), Status::ok);
@@ -145,7 +138,7 @@ TEST(MapPidReuse, ARealRecycledPidIsNotTakenForTheDeadHolder) {
       // Only meaningful if the PID really was recycled, and at a later clock tick than the owner started.
       if (shared[0].load() == static_cast<std::uint64_t>(owner.tid) && shared[2].load() != owner.start_ticks) {
         shared[3].store(static_cast<std::uint64_t>(liveness(owner)) + 1);
-        auto map = Map::open(name, bounded(2000ms));
+        auto map = Map::open(name, bounded_options(2000ms));
         SHMC_ACTOR_CHECK(map.ok());
         std::uint64_t v = 0;
         auto r = find_u64(*map, key, &v);

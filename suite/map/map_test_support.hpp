@@ -3,6 +3,7 @@
 // its stats are not shared).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -11,6 +12,14 @@
 #include "fixtures/map/map.hpp"
 
 namespace shmc::map::testing {
+
+// Options for tests: a short wait bound, and a liveness check after 200 us of waiting.
+inline MapOptions bounded_options(std::chrono::milliseconds bound) {
+  MapOptions o;
+  o.wait_bound = bound;
+  o.liveness_check_after = std::chrono::microseconds(200);
+  return o;
+}
 
 inline std::span<const std::byte> bytes_of(const std::uint64_t& v) { return std::as_bytes(std::span(&v, 1)); }
 
