@@ -142,8 +142,9 @@ BENCHMARK(BM_pipe)->Name("pipe")->Apply(shapes);
 
 void print_ratios() {
   std::printf("\nring throughput as ratios, same shape, same run (goals: >= 0.90x non-robust ring, >= 8x pipe):\n");
-  for (const auto& [shape, by] : rates()) {
-    auto get = [&by](const char* k) {
+  for (const auto& entry : rates()) {
+    const std::string& shape = entry.first;
+    auto get = [&by = entry.second](const char* k) {
       auto it = by.find(k);
       return it == by.end() ? 0.0 : it->second;
     };
