@@ -134,10 +134,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    auto rate = [&](const char* part) {
-      for (const auto& [name, v] : rates_)
-        if (name.find(part) != std::string::npos) return v;
-      return 0.0;
+    // With --benchmark_repetitions the medians are compared, else the single runs.
+    auto rate = [&](const std::string& part) {
+      double single = 0.0;
+      for (const auto& [name, v] : rates_) {
+        if (name.find(part) == std::string::npos) continue;
+        if (name.find("_median") != std::string::npos) return v;
+        if (name.find("_mean") == std::string::npos && name.find("_stddev") == std::string::npos &&
+            name.find("_cv") == std::string::npos)
+          single = v;
+      }
+      return single;
     };
     const double robust = rate("robust"), plain = rate("plain_spinlock"), mutex = rate("global_mutex");
     if (robust <= 0 || plain <= 0 || mutex <= 0) return;
