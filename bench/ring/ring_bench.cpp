@@ -10,12 +10,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "fixtures/ring/ring.hpp"
 #include "harness/actors/actors.hpp"
@@ -26,7 +28,7 @@ namespace {
 using namespace shmc;
 using namespace shmc::ring;
 
-constexpr std::uint32_t kMessages = 200000;
+constexpr std::uint32_t kMessages = 1000000;
 constexpr std::uint32_t kCapacity = 1024;
 constexpr std::size_t kMessageSize = 64;
 constexpr auto kOpBound = std::chrono::seconds(10);
@@ -39,10 +41,16 @@ Message message(std::uint32_t producer, std::uint32_t seq) {
   return m;
 }
 
-// Messages per second of every run, "<contender>/<shape>", for the ratio tables.
-std::map<std::string, std::map<std::string, double>>& rates() {
-  static std::map<std::string, std::map<std::string, double>> r;
+// Messages per second of every repetition, by shape and contender, for the ratio table.
+std::map<std::string, std::map<std::string, std::vector<double>>>& rates() {
+  static std::map<std::string, std::map<std::string, std::vector<double>>> r;
   return r;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 template <class Produce, class Consume>
@@ -62,7 +70,7 @@ void record(benchmark::State& state, const char* contender, double seconds_total
   const std::string shape = std::to_string(state.range(0)) + "to1";
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kMessages);
   if (seconds_total > 0)
-    rates()[shape][contender] = static_cast<double>(state.iterations()) * kMessages / seconds_total;
+    rates()[shape][contender].push_back(static_cast<double>(state.iterations()) * kMessages / seconds_total);
 }
 
 template <Variant V>
@@ -130,8 +138,10 @@ void BM_pipe(benchmark::State& state) {
   record(state, "pipe", total);
 }
 
+// Repetitions, randomly interleaved across contenders (see main): the machine is
+// shared, and a load change then hits every contender alike instead of one.
 void shapes(benchmark::internal::Benchmark* b) {
-  b->ArgName("producers")->Arg(1)->Arg(2)->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
+  b->ArgName("producers")->Arg(1)->Arg(2)->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(0.3)->Repetitions(5);
 }
 
 void BM_robust(benchmark::State& state) { BM_ring<Variant::robust>(state, "ring"); }
@@ -141,12 +151,13 @@ BENCHMARK(BM_non_robust)->Name("non-robust-ring")->Apply(shapes);
 BENCHMARK(BM_pipe)->Name("pipe")->Apply(shapes);
 
 void print_ratios() {
-  std::printf("\nring throughput as ratios, same shape, same run (goals: >= 0.90x non-robust ring, >= 8x pipe):\n");
+  std::printf("\nring throughput as ratios of medians over the repetitions, same shape, same run\n"
+              "(goals: >= 0.90x non-robust ring, >= 8x pipe):\n");
   for (const auto& entry : rates()) {
     const std::string& shape = entry.first;
     auto get = [&by = entry.second](const char* k) {
       auto it = by.find(k);
-      return it == by.end() ? 0.0 : it->second;
+      return it == by.end() ? 0.0 : median(it->second);
     };
     const double ring = get("ring"), plain = get("non-robust-ring"), pipe = get("pipe");
     if (ring <= 0 || plain <= 0 || pipe <= 0) continue;
@@ -158,7 +169,13 @@ void print_ratios() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ::benchmark::Initialize(&argc, argv);
+  std::vector<char*> args(argv, argv + argc);
+  char interleave[] = "--benchmark_enable_random_interleaving=true";
+  args.insert(args.begin() + 1, interleave);  // a later command-line flag still wins
+  int n = static_cast<int>(args.size());
+  ::benchmark::Initialize(&n, args.data());
+  argc = n;
+  argv = args.data();
   if (::benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   ::benchmark::RunSpecifiedBenchmarks();
   print_ratios();
