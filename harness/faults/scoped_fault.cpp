@@ -12,10 +12,10 @@ namespace shmc::harness {
 namespace {
 // One armed point at a time per process is all the tests need; the counters
 // let a test assert the fault was actually reached.
-unsigned g_skip = 0;
-unsigned g_calls = 0;
 unsigned g_failures = 0;
 #if defined(SHMC_FAULT_INJECTION)
+unsigned g_skip = 0;
+unsigned g_calls = 0;
 int decide(const char*, int*, void**, unsigned int*) {
   if (g_calls++ < g_skip) return 0;
   ++g_failures;
