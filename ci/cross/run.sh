@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs one program built for the port TARGET: directly for i386, under
+# qemu-user with the cross sysroot otherwise (the same emulator line as
+# CMAKE_CROSSCOMPILING_EMULATOR in cmake/toolchains/shmc-cross.cmake).
+#
+#   ci/cross/run.sh aarch64 build/aarch64/suite/cli/shmconform report
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ci/cross/targets.sh
+. "$here/targets.sh"
+shmc_target "${1:?usage: ci/cross/run.sh TARGET PROGRAM [ARGS...]}"
+shift
+if [ -n "$TARGET_QEMU" ]; then
+  exec "$TARGET_QEMU" -L "/usr/${TARGET_CXX%-g++}" "$@"
+fi
+exec "$@"
