@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 
+#include "harness/plan/replay.hpp"
 #include "suite/cli/commands.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
@@ -23,6 +24,9 @@ commands:
   gc [--dry-run]      remove STALE /shmconform-* segments and semaphores of dead
                       test runs; never touches anything else
   crash-points        list the crash points and syscall fault points of this build
+  replay SCENARIO PLAN-FILE|- [--times N] | replay --list
+                      re-run one rapidcheck plan (the text a failing property
+                      prints) N times; exit 1 if any run fails
   help                this text
 )";
 
@@ -43,6 +47,7 @@ int main(int argc, char** argv) {
     if (command == "inspect") return shmc::cli::inspect_command(args);
     if (command == "gc") return shmc::cli::gc_command(args);
     if (command == "crash-points") return shmc::cli::crash_points_command(args);
+    if (command == "replay") return shmc::plan::replay_plan_main(argc - 1, argv + 1);
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
