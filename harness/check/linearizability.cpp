@@ -1,6 +1,7 @@
 #include "harness/check/linearizability.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -20,14 +21,16 @@ const char* to_string(Verdict v) {
 
 namespace {
 
+constexpr std::size_t kReportBudget = 100'000;
+
 // One partition's search. Entries (call and return events) form a doubly linked
 // list in time order; lifting an operation unlinks its two entries and the
 // stack of lifted operations undoes it (dancing links), so backtracking is O(1).
 class Search {
  public:
   Search(const History& h, const std::vector<std::size_t>& ops, const Model& model,
-         const std::vector<std::uint64_t>& rank, std::size_t budget)
-      : h_(h), ops_(ops), model_(model), budget_(budget) {
+         const std::vector<std::uint64_t>& rank, const StepFilter* filter, std::size_t budget)
+      : h_(h), ops_(ops), model_(model), filter_(filter), budget_(budget), linearised_(h.size(), 0) {
     for (std::size_t i : ops_) rank_.push_back(rank[i]);
     build_entries();
   }
@@ -60,13 +63,17 @@ class Search {
     prev_[next_[e]] = e;
   }
   void note_stuck(std::int32_t at, const State& state);
-  void candidates(std::vector<std::int32_t>& out) const;
+  void candidates(std::vector<std::int32_t>& out);  // also sets now_
   std::int32_t first_return() const;  // -1 if none
 
   const History& h_;
   const std::vector<std::size_t>& ops_;
   const Model& model_;
+  const StepFilter* filter_;
   std::size_t budget_;
+  std::vector<char> linearised_;  // by history index
+  std::uint64_t now_ = 0;         // time of the first outstanding return
+  std::vector<std::size_t> open_;  // candidates, as history indices
   std::vector<std::uint64_t> rank_;  // per local op
   std::vector<Entry> entries_;
   std::vector<std::int32_t> next_, prev_;  // index entries_.size() is the head, +1 the tail
@@ -129,11 +136,14 @@ void Search::note_stuck(std::int32_t at, const State& state) {
   best_state_ = state;
 }
 
-void Search::candidates(std::vector<std::int32_t>& out) const {
+void Search::candidates(std::vector<std::int32_t>& out) {
   out.clear();
   const auto tail = static_cast<std::int32_t>(entries_.size()) + 1;
   std::int32_t e = next_[entries_.size()];
   for (; e != tail && entries_[e].call; e = next_[e]) out.push_back(e);
+  now_ = e == tail ? std::numeric_limits<std::uint64_t>::max() : entries_[e].time;
+  open_.clear();
+  for (std::int32_t c : out) open_.push_back(ops_[entries_[c].op]);
   std::stable_sort(out.begin(), out.end(),
                    [&](std::int32_t x, std::int32_t y) { return rank_[entries_[x].op] < rank_[entries_[y].op]; });
 }
@@ -166,6 +176,7 @@ Verdict Search::run() {
       successors.clear();
       model_.step(state, h_[ops_[e.op]], successors);
       for (; si < successors.size(); ++si) {
+        if (filter_ && !filter_->viable(ops_[e.op], state, successors[si], {linearised_, now_, open_})) continue;
         Fingerprint f = hash_state(successors[si]);
         f.a ^= za ^ zobrist_a_[e.op];
         f.b ^= zb ^ zobrist_b_[e.op];
@@ -176,6 +187,7 @@ Verdict Search::run() {
         za ^= zobrist_a_[e.op];
         zb ^= zobrist_b_[e.op];
         unlink(cur);
+        linearised_[ops_[e.op]] = 1;
         if (e.match >= 0) {
           unlink(e.match);
           --remaining;
@@ -202,6 +214,7 @@ Verdict Search::run() {
       ++remaining;
     }
     relink(f.entry);
+    linearised_[ops_[e.op]] = 0;
     za ^= zobrist_a_[e.op];
     zb ^= zobrist_b_[e.op];
     state = std::move(f.previous);
@@ -250,23 +263,57 @@ std::vector<std::vector<std::size_t>> partitions(const History& h, const Model& 
   return out;
 }
 
+Failure refuted(const History& h, const Refutation& r) {
+  Failure out;
+  out.pattern = r.pattern + ": " + r.explanation;
+  out.partition_size = h.size();
+  out.window = r.ops;
+  out.stuck = r.ops.empty() ? 0 : r.ops.front();
+  out.window_begin = std::numeric_limits<std::uint64_t>::max();
+  for (std::size_t i : r.ops) {
+    out.window_begin = std::min(out.window_begin, h[i].invoke);
+    out.window_end = std::max(out.window_end, h[i].pending ? h[i].invoke : h[i].ret);
+  }
+  if (r.ops.empty()) out.window_begin = 0;
+  return out;
+}
+
 }  // namespace
 
 LinearizabilityResult check_linearizable(const History& history, const Model& model, const CheckOptions& options) {
   LinearizabilityResult result;
+  for (const Operation& op : history)
+    if (!op.pending && op.ret < op.invoke)
+      throw std::invalid_argument("history: operation of actor " + std::to_string(op.actor) + " returns (t=" +
+                                  std::to_string(op.ret) + ") before its invoke (t=" + std::to_string(op.invoke) + ")");
+  if (options.patterns)
+    if (auto refutation = model.refute(history)) {
+      result.verdict = Verdict::not_linearizable;
+      result.failure = refuted(history, *refutation);
+      result.report = format_failure(history, model, *result.failure);
+      return result;
+    }
+  const auto filter = options.prune ? model.step_filter(history) : nullptr;
   const auto parts = partitions(history, model, options.partition);
   result.partitions = parts.size();
   std::vector<std::uint64_t> rank(history.size());
   for (std::size_t i = 0; i < history.size(); ++i) rank[i] = history[i].invoke;
   model.rank(history, rank);
   for (const auto& ops : parts) {
-    Search search(history, ops, model, rank, options.max_configurations);
+    Search search(history, ops, model, rank, filter.get(), options.max_configurations);
     const Verdict v = search.run();
     result.configurations += search.configurations();
     if (v == Verdict::linearizable) continue;
     result.verdict = v;
     if (v == Verdict::not_linearizable) {
       result.failure = search.failure();
+      // Pruning stops at the first step it can prove hopeless, which can be
+      // far from where the history visibly goes wrong: an unpruned search, if
+      // it finishes within a small budget, shows the deeper, clearer window.
+      if (filter) {
+        Search plain(history, ops, model, rank, nullptr, std::min<std::size_t>(options.max_configurations, kReportBudget));
+        if (plain.run() == Verdict::not_linearizable) result.failure = plain.failure();
+      }
       if (parts.size() > 1) result.failure->partition_key = model.partition_key(history[ops.front()]);
       result.report = format_failure(history, model, *result.failure);
     } else {

@@ -30,10 +30,15 @@ struct CheckOptions {
   // Memoised configurations per partition before giving up with Verdict::unknown.
   std::size_t max_configurations = 20'000'000;
   bool partition = true;  // use the model's partition key if it has one
+  bool patterns = true;   // the model's polynomial pre-check (Model::refute) before searching
+  bool prune = true;      // the model's history-aware pruning (Model::step_filter)
 };
 
-// Where the search got furthest in the failing partition (indices into the history).
+// Where the search got furthest in the failing partition (indices into the
+// history); or, when the pre-check refuted the history, the pattern it found
+// (`pattern` set, `window` its operations, `stuck` the one to highlight).
 struct Failure {
+  std::string pattern;
   std::optional<std::uint64_t> partition_key;
   std::size_t partition_size = 0;
   std::size_t stuck = 0;                  // completed op whose return no configuration could pass

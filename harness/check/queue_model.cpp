@@ -5,6 +5,8 @@
 #include <unordered_map>
 
 #include "harness/check/format.hpp"
+#include "harness/check/queue_filter.hpp"
+#include "harness/check/queue_patterns.hpp"
 
 namespace shmc::check::queue {
 
@@ -59,6 +61,12 @@ void Model::rank(const History& h, std::vector<std::uint64_t>& rank) const {
   std::sort(pushes.begin(), pushes.end(), [&](std::size_t x, std::size_t y) { return dequeued(x) < dequeued(y); });
   std::sort(times.begin(), times.end());
   for (std::size_t k = 0; k < pushes.size(); ++k) rank[pushes[k]] = times[k];
+}
+
+std::optional<Refutation> Model::refute(const History& history) const { return find_bad_pattern(history, options_); }
+
+std::unique_ptr<StepFilter> Model::step_filter(const History& history) const {
+  return make_unique_item_filter(history, options_);
 }
 
 std::string Model::describe_call(const Operation& op) const {

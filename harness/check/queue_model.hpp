@@ -31,6 +31,10 @@ class Model final : public check::Model {
   // otherwise get linearised in the wrong order and the mistake only shows
   // when the items come out, a whole queue length later.
   void rank(const History& history, std::vector<std::uint64_t>& rank) const override;
+  // Bad patterns of queue histories (queue_patterns.hpp) and, when items are
+  // unique, pruning by the order items must leave in (queue_filter.hpp).
+  std::optional<Refutation> refute(const History& history) const override;
+  std::unique_ptr<StepFilter> step_filter(const History& history) const override;
   std::string describe_call(const Operation& op) const override;
   std::string describe_result(const Operation& op) const override;
   std::string describe_state(const State& state) const override;

@@ -52,6 +52,14 @@ std::string format_history(const History& history, const Model& model, std::size
 }
 
 std::string format_failure(const History& h, const Model& model, const Failure& f) {
+  if (!f.pattern.empty()) {
+    std::string out = "NOT LINEARIZABLE (model " + model.name() + "), found by the pre-check without searching, " +
+                      std::to_string(f.partition_size) + " operations\n";
+    out += f.pattern + "\n";
+    out += "the operations that form it, t=[" + std::to_string(f.window_begin) + ", " + std::to_string(f.window_end) +
+           "] (> marks the first):\n";
+    return out + table(h, model, f.window, f.window.size() + 1, f.stuck);
+  }
   const Operation& stuck = h[f.stuck];
   std::string out = "NOT LINEARIZABLE (model " + model.name() + ")";
   if (f.partition_key) out += " in the partition of key " + format_word(*f.partition_key);
