@@ -10,6 +10,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include "harness/check/delivery.hpp"
 #include "harness/check/linearizability.hpp"
 #include "harness/check/queue_model.hpp"
 #include "suite/ring/ring_workload.hpp"
@@ -42,6 +43,31 @@ RC_GTEST_PROP(RingConcurrency, RobustRingHistoriesAreLinearizable, ()) { plan_is
 
 RC_GTEST_PROP(RingConcurrency, NonRobustRingHistoriesAreLinearizable, ()) {
   plan_is_linearizable<Variant::non_robust>();
+}
+
+// The checks can fail: a consumer killed holding an item takes it with it
+// (docs/ring.md); its pending pop is what accounts for the item. Without that
+// pop in the history, the delivery checker must report the item missing.
+TEST(RingConcurrency, DeliveryCheckSeesTheItemADeadConsumerTook) {
+  if (!harness::crash_injection_available()) GTEST_SKIP() << "crash points are compiled out in this build";
+  WorkloadPlan plan;
+  plan.producers = 1;
+  plan.consumers = 2;
+  plan.messages_per_producer = 20;
+  plan.capacity = 4;
+  plan.consumer_crash = {harness::CrashAt{"ring/pop/copied", 3}};
+  plan.others_wait_for_first_consumer = true;
+  const auto result = run_workload<Variant::robust>(plan);
+  ASSERT_TRUE(result.clean()) << result.describe();
+  ASSERT_EQ(result.delivery.pops_pending, 1u) << result.describe();
+  check::History without_pending;
+  for (const auto& op : result.history)
+    if (!op.pending) without_pending.push_back(op);
+  check::delivery::Options options;
+  options.remaining = result.remaining;
+  const auto report = check::delivery::check_delivery(without_pending, options);
+  EXPECT_FALSE(report.ok()) << "an item vanished with its consumer and nobody noticed";
+  EXPECT_EQ(report.missing, 1u) << report.text();
 }
 
 }  // namespace
