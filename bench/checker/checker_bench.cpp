@@ -1,6 +1,14 @@
 // Checker speed: a queue history of 8 actors x 1 250 operations (linearisable,
 // and the same with one pop result broken late in the run), and a map history
 // of 100 000 operations over 1 000 keys. Goal: each check under one second.
+//
+// Two kinds of queue history: adversarial (every simulator step interleaves
+// at random, so each operation overlaps several others) and realistic (90% of
+// operations run uninterrupted, as when operations are short next to the work
+// between them). The broken ones are also checked with the pattern pre-check
+// off ("SearchOnly"), since the pre-check happens to catch this corruption,
+// and the linearisable ones without pre-check and pruning ("Baseline", the
+// checker as it was): same run, compare the times.
 #include <benchmark/benchmark.h>
 
 #include <deque>
@@ -19,7 +27,7 @@ using namespace shmc::check;
 
 constexpr std::size_t kQueueCapacity = 16;
 
-History queue_history() {
+History queue_history(unsigned uninterrupted_percent) {
   std::deque<std::array<std::uint64_t, 2>> q;
   std::vector<std::uint32_t> seq(8, 0);
   auto next = [&](int actor, std::uint64_t r) {
@@ -45,12 +53,15 @@ History queue_history() {
       q.pop_front();
     }
   };
-  return simulate({.actors = 8, .ops_per_actor = 1250, .seed = 42}, next, apply);
+  return simulate({.actors = 8, .ops_per_actor = 1250, .seed = 42, .uninterrupted_percent = uninterrupted_percent},
+                  next, apply);
 }
 
+constexpr unsigned kAdversarial = 0, kRealistic = 90;
+
 // Two successful pops at ~90% of the run, far enough apart not to overlap, swap results.
-History broken_queue_history() {
-  History h = queue_history();
+History broken_queue_history(unsigned uninterrupted_percent) {
+  History h = queue_history(uninterrupted_percent);
   std::vector<std::size_t> pops;
   for (std::size_t i = 0; i < h.size(); ++i)
     if (h[i].code == queue::kPop && h[i].status == queue::kOk) pops.push_back(i);
@@ -98,30 +109,55 @@ History map_history() {
 
 // A wrong verdict is an error; "unknown" (budget of 2M configurations spent)
 // is reported as such in the counters and the label, so the figure stays honest.
-void run(benchmark::State& state, const History& h, const Model& model, bool expect) {
+void run(benchmark::State& state, const History& h, const Model& model, bool expect, CheckOptions options = {}) {
+  options.max_configurations = 2'000'000;
   LinearizabilityResult r;
   for (auto _ : state) {
-    r = check_linearizable(h, model, {.max_configurations = 2'000'000});
+    r = check_linearizable(h, model, options);
     if (r.verdict != Verdict::unknown && r.ok() != expect)
       throw std::logic_error("checker gave the wrong verdict:\n" + r.report);
   }
   state.counters["ops"] = static_cast<double>(h.size());
   state.counters["configurations"] = static_cast<double>(r.configurations);
-  state.SetLabel(to_string(r.verdict));
+  state.SetLabel(std::string(to_string(r.verdict)) + (r.failure && !r.failure->pattern.empty() ? " (pattern)" : ""));
 }
 
-void BM_QueueLinearizable(benchmark::State& state) {
-  static const History h = queue_history();
-  run(state, h, queue::Model({.capacity = kQueueCapacity}), true);
+const queue::Model kStrictQueue({.capacity = kQueueCapacity});
+constexpr CheckOptions kSearchOnly{.patterns = false};
+constexpr CheckOptions kBaseline{.patterns = false, .prune = false};
+
+const History& adversarial() {
+  static const History h = queue_history(kAdversarial);
+  return h;
 }
-void BM_QueueNotLinearizable(benchmark::State& state) {
-  static const History h = broken_queue_history();
-  run(state, h, queue::Model({.capacity = kQueueCapacity}), false);
+const History& adversarial_broken() {
+  static const History h = broken_queue_history(kAdversarial);
+  return h;
+}
+const History& realistic() {
+  static const History h = queue_history(kRealistic);
+  return h;
+}
+const History& realistic_broken() {
+  static const History h = broken_queue_history(kRealistic);
+  return h;
+}
+
+void BM_QueueLinearizable(benchmark::State& s) { run(s, adversarial(), kStrictQueue, true); }
+void BM_QueueLinearizableBaseline(benchmark::State& s) { run(s, adversarial(), kStrictQueue, true, kBaseline); }
+void BM_QueueNotLinearizable(benchmark::State& s) { run(s, adversarial_broken(), kStrictQueue, false); }
+void BM_QueueNotLinearizableSearchOnly(benchmark::State& s) {
+  run(s, adversarial_broken(), kStrictQueue, false, kSearchOnly);
 }
 // The same queue history with full/empty allowed as no-ops at any time.
-void BM_QueueLinearizableLenient(benchmark::State& state) {
-  static const History h = queue_history();
-  run(state, h, queue::Model({.capacity = kQueueCapacity, .strict_full = false, .strict_empty = false}), true);
+void BM_QueueLinearizableLenient(benchmark::State& s) {
+  run(s, adversarial(), queue::Model({.capacity = kQueueCapacity, .strict_full = false, .strict_empty = false}), true);
+}
+void BM_QueueRealisticLinearizable(benchmark::State& s) { run(s, realistic(), kStrictQueue, true); }
+void BM_QueueRealisticLinearizableBaseline(benchmark::State& s) { run(s, realistic(), kStrictQueue, true, kBaseline); }
+void BM_QueueRealisticNotLinearizable(benchmark::State& s) { run(s, realistic_broken(), kStrictQueue, false); }
+void BM_QueueRealisticNotLinearizableSearchOnly(benchmark::State& s) {
+  run(s, realistic_broken(), kStrictQueue, false, kSearchOnly);
 }
 void BM_MapLinearizable(benchmark::State& state) {
   static const History h = map_history();
@@ -129,8 +165,14 @@ void BM_MapLinearizable(benchmark::State& state) {
 }
 
 BENCHMARK(BM_QueueLinearizable)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueLinearizableBaseline)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QueueNotLinearizable)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueNotLinearizableSearchOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_QueueLinearizableLenient)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueRealisticLinearizable)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueRealisticLinearizableBaseline)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueRealisticNotLinearizable)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_QueueRealisticNotLinearizableSearchOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_MapLinearizable)->Unit(benchmark::kMillisecond);
 
 }  // namespace

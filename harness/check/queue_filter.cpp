@@ -57,7 +57,7 @@ class UniqueItemFilter final : public StepFilter {
     const std::size_t size = to.size() / 2;
     if (to.size() < from.size()) {
       if (o.pending && index_.pop_of[item_at(from, 0)] != kNone) return false;
-      return !strict_full_ || full_still_reachable(op, size, at);
+      return !strict_full_ || full_still_reachable(op, to, at);
     }
     if (o.code != kPush || to.size() == from.size()) return true;
     const std::size_t x = index_.item_of[op];
@@ -110,12 +110,32 @@ class UniqueItemFilter final : public StepFilter {
   // before it, and shrinks (grows) by at least the pops (pushes) that must:
   // if it cannot be full (empty) then, the step leads nowhere. The most
   // urgent few are checked.
-  bool full_still_reachable(std::size_t op, std::size_t size, const Frontier& at) const {
+  bool full_still_reachable(std::size_t op, const State& to, const Frontier& at) const {
     return each_urgent(fulls_by_return_, at, [&](std::size_t f) {
-      const std::size_t most = size + left_before(adders_by_invoke_, op, h_[f].ret, at);
-      const std::size_t taken = forced_before(pops_by_return_, op, h_[f].invoke, at);
-      return most >= capacity_ + taken;
+      const std::size_t most = to.size() / 2 + left_before(adders_by_invoke_, op, h_[f].ret, at);
+      return most >= capacity_ + removals_before(op, to, h_[f].invoke, at);
     });
+  }
+  // A lower bound on the pops before time t: those of items whose completed
+  // pop returns before t, and every item queued ahead of one of those.
+  std::size_t removals_before(std::size_t op, const State& to, std::uint64_t t, const Frontier& at) const {
+    std::size_t forced = 0, absent = 0, deepest = 0, seen = 0;
+    for (auto it = first_returning_at_or_after(pops_by_return_, at.now);
+         it != pops_by_return_.end() && h_[*it].ret < t && seen < kScanLimit; ++it, ++seen) {
+      if (*it == op || at.linearised[*it]) continue;
+      ++forced;
+      const std::size_t depth = depth_in(to, index_.item_of[*it]);
+      if (depth == kNone) ++absent;
+      else deepest = std::max(deepest, depth + 1);
+    }
+    const std::size_t ahead = absent > 0 ? to.size() / 2 : deepest;
+    return std::max(forced, ahead + absent);
+  }
+  std::size_t depth_in(const State& s, std::size_t x) const {
+    const Operation& push = h_[index_.push_of[x]];
+    for (std::size_t k = 0; 2 * k + 1 < s.size(); ++k)  // no limit: a deep item must not pass for an absent one
+      if (s[2 * k] == push.arg[0] && s[2 * k + 1] == push.arg[1]) return k;
+    return kNone;
   }
   bool empty_still_reachable(std::size_t op, std::size_t size, const Frontier& at) const {
     return each_urgent(empties_by_return_, at, [&](std::size_t e) {
@@ -135,7 +155,7 @@ class UniqueItemFilter final : public StepFilter {
   }
   template <class Check>
   bool each_urgent(const std::vector<std::size_t>& by_return, const Frontier& at, Check check) const {
-    constexpr std::size_t kUrgent = 2;
+    constexpr std::size_t kUrgent = 4;
     std::size_t checked = 0, seen = 0;
     for (auto it = first_returning_at_or_after(by_return, at.now);
          it != by_return.end() && checked < kUrgent && seen < kScanLimit; ++it, ++seen) {

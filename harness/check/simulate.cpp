@@ -21,6 +21,16 @@ History simulate(const SimOptions& options, const NextCall& next_call, const App
   std::vector<std::size_t> live;
   for (std::size_t a = 0; a < actors.size(); ++a)
     if (options.ops_per_actor > 0) live.push_back(a);
+  auto finish = [&](std::size_t pick) {
+    Actor& a = actors[live[pick]];
+    a.op.ret = ++clock;
+    out.push_back(a.op);
+    a.phase = Phase::idle;
+    if (++a.done == options.ops_per_actor) {
+      live[pick] = live.back();
+      live.pop_back();
+    }
+  };
   while (!live.empty()) {
     const std::size_t pick = random() % live.size();
     Actor& a = actors[live[pick]];
@@ -30,19 +40,17 @@ History simulate(const SimOptions& options, const NextCall& next_call, const App
         a.op.actor = static_cast<int>(live[pick]);
         a.op.invoke = ++clock;
         a.phase = Phase::invoked;
+        if (options.uninterrupted_percent > 0 && random() % 100 < options.uninterrupted_percent) {
+          apply(a.op);
+          finish(pick);
+        }
         break;
       case Phase::invoked:
         apply(a.op);
         a.phase = Phase::applied;
         break;
       case Phase::applied:
-        a.op.ret = ++clock;
-        out.push_back(a.op);
-        a.phase = Phase::idle;
-        if (++a.done == options.ops_per_actor) {
-          live[pick] = live.back();
-          live.pop_back();
-        }
+        finish(pick);
         break;
     }
   }

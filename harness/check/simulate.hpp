@@ -19,6 +19,12 @@ struct SimOptions {
   int actors = 4;
   std::size_t ops_per_actor = 100;
   std::uint64_t seed = 1;
+  // Percentage of operations that run from invoke to return with no other
+  // actor's step in between. 0: every step interleaves at random (wide
+  // windows, every operation overlaps several others: adversarial). Real
+  // runs, where operations are short next to the work between them, look
+  // more like 80-95.
+  unsigned uninterrupted_percent = 0;
 };
 
 // next_call(actor, random word): the operation's actor, code and arguments.
