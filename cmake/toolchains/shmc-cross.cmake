@@ -24,7 +24,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 
 if(SHMC_PORT_EMULATOR)
   # ctest, gtest_discover_tests and add_test(COMMAND <target>) run through it.
-  # -L: the target's loader and libc from the cross sysroot; the multi-arch
-  # libraries (/usr/lib/<multiarch>) are found through the host's ld.so.cache.
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMC_PORT_EMULATOR} -L /usr/${SHMC_PORT_GNU})
+  # No -L /usr/<triplet>: the target's loader and libc are the multi-arch
+  # libc6:<arch> in /lib (ci/cross/install-deps.sh installs it). With the cross
+  # sysroot's libc (libc6-arm64-cross 2.36-8cross1) under qemu-user 7.2, a
+  # forked child spins forever before returning from fork; with libc6:arm64
+  # 2.36-9 it does not. Keep in sync with ci/cross/run.sh.
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMC_PORT_EMULATOR})
 endif()
