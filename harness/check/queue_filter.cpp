@@ -1,7 +1,6 @@
 #include "harness/check/queue_filter.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "harness/check/fingerprint_set.hpp"
 #include "harness/check/queue_values.hpp"
@@ -13,10 +12,36 @@ namespace {
 // always sound, and it keeps a step O(1) on unbounded queues.
 constexpr std::size_t kScanLimit = 64;
 
-struct ItemHash {
-  std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& v) const {
-    return static_cast<std::size_t>(splitmix64(v.first ^ splitmix64(v.second)));
+// Item words -> item number, open addressing: the filter looks up every item
+// of the state on most steps, where std::unordered_map was most of the cost.
+class ItemTable {
+ public:
+  void build(const History& h, const ValueIndex& index) {
+    std::size_t n = 16;
+    while (n < 2 * index.items()) n *= 2;
+    slots_.assign(n, Slot{});
+    for (std::size_t x = 0; x < index.items(); ++x) {
+      const Operation& p = h[index.push_of[x]];
+      std::size_t i = home(p.arg[0], p.arg[1]);
+      while (slots_[i].id != kNone) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = {p.arg[0], p.arg[1], x};
+    }
   }
+  // Every item in a model state was pushed, so it is always found.
+  std::size_t find(std::uint64_t w0, std::uint64_t w1) const {
+    for (std::size_t i = home(w0, w1);; i = (i + 1) & (slots_.size() - 1))
+      if ((slots_[i].w0 == w0 && slots_[i].w1 == w1) || slots_[i].id == kNone) return slots_[i].id;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t w0 = 0, w1 = 0;
+    std::size_t id = kNone;
+  };
+  std::size_t home(std::uint64_t w0, std::uint64_t w1) const {
+    return static_cast<std::size_t>(splitmix64(w0 ^ (w1 * 0x9e3779b97f4a7c15ULL))) & (slots_.size() - 1);
+  }
+  std::vector<Slot> slots_;
 };
 
 class UniqueItemFilter final : public StepFilter {
@@ -27,11 +52,9 @@ class UniqueItemFilter final : public StepFilter {
         strict_empty_(options.strict_empty),
         strict_full_(options.strict_full && options.capacity > 0),
         capacity_(options.capacity) {
-    for (std::size_t x = 0; x < index_.items(); ++x) {
-      const Operation& p = h_[index_.push_of[x]];
-      id_.emplace(std::pair{p.arg[0], p.arg[1]}, x);
+    items_.build(h_, index_);
+    for (std::size_t x = 0; x < index_.items(); ++x)
       if (index_.pop_of[x] != kNone) pops_by_return_.push_back(index_.pop_of[x]);
-    }
     for (std::size_t i = 0; i < h_.size(); ++i) {
       const Operation& o = h_[i];
       if (o.code == kPop && !o.pending && o.status == kEmpty) empties_by_return_.push_back(i);
@@ -66,7 +89,7 @@ class UniqueItemFilter final : public StepFilter {
   }
 
  private:
-  std::size_t item_at(const State& s, std::size_t k) const { return id_.at({s[2 * k], s[2 * k + 1]}); }
+  std::size_t item_at(const State& s, std::size_t k) const { return items_.find(s[2 * k], s[2 * k + 1]); }
 
   // x is enqueued behind every item of `from`: each must be able to leave first.
   bool behind_allowed(std::size_t x, const State& from) const {
@@ -111,31 +134,29 @@ class UniqueItemFilter final : public StepFilter {
   // if it cannot be full (empty) then, the step leads nowhere. The most
   // urgent few are checked.
   bool full_still_reachable(std::size_t op, const State& to, const Frontier& at) const {
+    leave_by_.clear();
+    for (std::size_t k = 0; 2 * k < to.size(); ++k) {
+      const std::size_t y = item_at(to, k);
+      leave_by_.push_back(index_.pop_of[y] == kNone ? kNever : h_[index_.pop_of[y]].ret);
+    }
     return each_urgent(fulls_by_return_, at, [&](std::size_t f) {
       const std::size_t most = to.size() / 2 + left_before(adders_by_invoke_, op, h_[f].ret, at);
-      return most >= capacity_ + removals_before(op, to, h_[f].invoke, at);
+      return most >= capacity_ + removals_before(op, h_[f].invoke, at);
     });
   }
   // A lower bound on the pops before time t: those of items whose completed
-  // pop returns before t, and every item queued ahead of one of those.
-  std::size_t removals_before(std::size_t op, const State& to, std::uint64_t t, const Frontier& at) const {
-    std::size_t forced = 0, absent = 0, deepest = 0, seen = 0;
+  // pop returns before t, and every item queued ahead of one of those. If
+  // such an item is not queued yet, the whole queue goes first.
+  std::size_t removals_before(std::size_t op, std::uint64_t t, const Frontier& at) const {
+    std::size_t forced = 0, seen = 0;
     for (auto it = first_returning_at_or_after(pops_by_return_, at.now);
-         it != pops_by_return_.end() && h_[*it].ret < t && seen < kScanLimit; ++it, ++seen) {
-      if (*it == op || at.linearised[*it]) continue;
-      ++forced;
-      const std::size_t depth = depth_in(to, index_.item_of[*it]);
-      if (depth == kNone) ++absent;
-      else deepest = std::max(deepest, depth + 1);
-    }
-    const std::size_t ahead = absent > 0 ? to.size() / 2 : deepest;
-    return std::max(forced, ahead + absent);
-  }
-  std::size_t depth_in(const State& s, std::size_t x) const {
-    const Operation& push = h_[index_.push_of[x]];
-    for (std::size_t k = 0; 2 * k + 1 < s.size(); ++k)  // no limit: a deep item must not pass for an absent one
-      if (s[2 * k] == push.arg[0] && s[2 * k + 1] == push.arg[1]) return k;
-    return kNone;
+         it != pops_by_return_.end() && h_[*it].ret < t && seen < kScanLimit; ++it, ++seen)
+      if (*it != op && !at.linearised[*it]) ++forced;
+    std::size_t queued = 0, deepest = 0;
+    for (std::size_t k = 0; k < leave_by_.size(); ++k)
+      if (leave_by_[k] < t) ++queued, deepest = k + 1;
+    const std::size_t absent = forced > queued ? forced - queued : 0;
+    return std::max(forced, (absent > 0 ? leave_by_.size() : deepest) + absent);
   }
   bool empty_still_reachable(std::size_t op, std::size_t size, const Frontier& at) const {
     return each_urgent(empties_by_return_, at, [&](std::size_t e) {
@@ -189,7 +210,8 @@ class UniqueItemFilter final : public StepFilter {
   ValueIndex index_;
   bool strict_empty_, strict_full_;
   std::size_t capacity_;
-  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::size_t, ItemHash> id_;
+  ItemTable items_;
+  mutable std::vector<std::uint64_t> leave_by_;  // scratch: per item of `to`, when its completed pop returns
   std::vector<std::size_t> pops_by_return_, empties_by_return_, fulls_by_return_, acked_by_return_;
   std::vector<std::size_t> removers_by_invoke_, adders_by_invoke_;  // pops that may take an item, pushes that may add one
   std::vector<char> removes_, adds_;                                // by history index
