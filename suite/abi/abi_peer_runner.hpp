@@ -2,7 +2,7 @@
 // under qemu-user) inside a harness actor and reads its key=value answers.
 //
 // Which peers: $SHMC_ABI_PEER, a ';'-separated list of commands (words split on
-// spaces, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu build/aarch64/suite/abi/abi_peer"),
+// spaces, e.g. "qemu-aarch64 build/aarch64/suite/abi/abi_peer"),
 // or else the build's default (SHMC_DEFAULT_ABI_PEER: the i386 port's peer for
 // a 64-bit build, the dev build's for a 32-bit one) when that file exists.
 #pragma once
