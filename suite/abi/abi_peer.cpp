@@ -37,6 +37,12 @@ void say_error(const Error& e) {
   say("message", e.describe());
 }
 
+// A create that failed: the error is the answer, the exit status says so.
+int create_failed(const Error& e) {
+  say_error(e);
+  return 1;
+}
+
 // Leaves what this process created in place: no destructor runs, so the
 // creator does not unlink (the test removes the name).
 [[noreturn]] void leave_in_place() {
@@ -75,8 +81,12 @@ int header(const std::string& name) {
 int open_kind(const std::string& kind, const std::string& name) {
   if (kind == "raw") {
     auto s = Segment::open(name, SegmentKind::raw);
-    if (!s) say_error(s.error());
-    else say("result", "ok"), say("generation", s->generation());
+    if (!s) {
+      say_error(s.error());
+      return 0;
+    }
+    say("result", "ok");
+    say("generation", s->generation());
     return 0;
   }
   if (kind == "ring") {
@@ -115,13 +125,13 @@ int create_kind(const std::string& kind, const std::string& name) {
   options.label = "abi_peer";
   if (kind == "raw") {
     auto s = Segment::create(name, SegmentKind::raw, 4096, {}, options);
-    if (!s) return say_error(s.error()), 1;
+    if (!s) return create_failed(s.error());
     say("generation", s->generation());
     leave_in_place();
   }
   if (kind == "ring") {
     auto r = ring::Ring::create(name, {.capacity = 4, .slot_size = 16}, {.segment = options});
-    if (!r) return say_error(r.error()), 1;
+    if (!r) return create_failed(r.error());
     const std::string hello = "hello";
     auto pushed = r->try_push(std::as_bytes(std::span(hello)));
     if (!pushed || *pushed != ring::PushStatus::pushed) return 1;
@@ -132,7 +142,7 @@ int create_kind(const std::string& kind, const std::string& name) {
     map::MapOptions mo;
     mo.segment = options;
     auto m = map::Map::create(name, {.capacity = 8, .key_size = 8, .value_size = 8}, mo);
-    if (!m) return say_error(m.error()), 1;
+    if (!m) return create_failed(m.error());
     std::uint64_t key = ports::kMapKey, value = ports::kMapValue;
     auto ins = m->insert(std::as_bytes(std::span(&key, 1)), std::as_bytes(std::span(&value, 1)));
     if (!ins || *ins != map::Status::ok) return 1;
@@ -145,14 +155,24 @@ int create_kind(const std::string& kind, const std::string& name) {
 
 int sem_value(const std::string& name, std::size_t offset) {
   const int fd = ::shm_open(name.c_str(), O_RDWR, 0);
-  if (fd < 0) return std::perror("shm_open"), 1;
+  if (fd < 0) {
+    std::perror("shm_open");
+    return 1;
+  }
   const std::size_t size = offset + 64;
   void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   ::close(fd);
-  if (p == MAP_FAILED) return std::perror("mmap"), 1;
+  if (p == MAP_FAILED) {
+    std::perror("mmap");
+    return 1;
+  }
   int value = -1;
   auto* sem = reinterpret_cast<sem_t*>(static_cast<char*>(p) + offset);
-  if (::sem_getvalue(sem, &value) != 0) return std::perror("sem_getvalue"), 1;
+  if (::sem_getvalue(sem, &value) != 0) {
+    std::perror("sem_getvalue");
+    ::munmap(p, size);
+    return 1;
+  }
   say("value", static_cast<std::uint64_t>(static_cast<unsigned>(value)));
   say("sizeof_sem_t", sizeof(sem_t));
   ::munmap(p, size);
