@@ -42,7 +42,10 @@ void print_header(const SegmentHeaderImage& h) {
   char when[64] = "?";
   if (std::tm tm{}; ::gmtime_r(&secs, &tm) != nullptr) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
   std::printf("  created          %s\n", when);
-  std::printf("  fixture version  %u\n", h.fixture_version);
+  std::printf("  fixture version  0x%08x\n", h.fixture_version);
+  std::printf("  libc objects     %s\n", h.fixture_abi == 0 ? "none in the payload"
+                                         : h.fixture_abi == libc_sync_abi() ? "laid out as in this process"
+                                                                            : "laid out DIFFERENTLY from this process");
   std::string label(h.label, strnlen(h.label, sizeof h.label));
   if (!label.empty()) std::printf("  label            %s\n", label.c_str());
 }

@@ -134,3 +134,22 @@ TEST(SegmentRefusal, APoisonedSegmentIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SegmentRefusal, LibcObjectsLaidOutDifferentlyAreAbiMismatch) {
+  // What an aarch64 peer (48-byte pthread_mutex_t, same ABI tag as x86_64) would record.
+  std::string name = harness::unique_name("libc");
+  auto seg = Segment::create(name, SegmentKind::sem_queue, 256, {}, holding_libc_objects({}));
+  ASSERT_TRUE(seg);
+  EXPECT_TRUE(Segment::open(name, SegmentKind::sem_queue, holding_libc_objects({})));
+  test::patch_field<std::uint32_t>(name, offsetof(SegmentHeader, fixture_abi), libc_sync_abi() + (8u << 8));
+  auto r = Segment::open(name, SegmentKind::sem_queue, holding_libc_objects({}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::abi_mismatch);
+  EXPECT_NE(r.error().message.find("pthread_mutex_t"), std::string::npos) << r.error().describe();
+  // A fixture without libc objects is refused a segment that has them, too.
+  EXPECT_EQ(Segment::open(name, SegmentKind::sem_queue).error().code, Errc::abi_mismatch);
+}
+
+}  // namespace

@@ -167,7 +167,7 @@ TEST(SemQueueTextbook, ScribbledCountersAreRefusedNotFollowed) {
   auto q = UnnamedQueue::create(name, 4);
   ASSERT_TRUE(q);
   ASSERT_TRUE(q->push(item(1), Clock::now() + 1s));
-  auto seg = Segment::open(name, SegmentKind::sem_queue);
+  auto seg = Segment::open(name, SegmentKind::sem_queue, holding_libc_objects({}));
   ASSERT_TRUE(seg);
   auto* ring = reinterpret_cast<TextbookRingHeader*>(seg->payload() + sizeof(UnnamedSemBlock));
   ring->head = 77;  // head past tail

@@ -22,7 +22,7 @@ TEST(SemQueueRobust, ScribbledCountersAreRefusedNotFollowed) {
   const std::string name = harness::unique_name("semq-scribble");
   auto q = RobustQueue::create(name, 4);
   ASSERT_TRUE(q);
-  auto seg = Segment::open(name, SegmentKind::sem_queue);
+  auto seg = Segment::open(name, SegmentKind::sem_queue, holding_libc_objects({}));
   ASSERT_TRUE(seg);
   auto* h = reinterpret_cast<RobustRingHeader*>(seg->payload());
   h->tail.store(1000);  // a peer scribbles: 1000 messages in a ring of 4
@@ -77,7 +77,7 @@ TEST(SemQueueRobust, ADeadOwnerOverScribbledCountersPoisonsTheSegment) {
   auto o = harness::run_in_child(
       "scribbles-and-dies",
       [&](harness::ActorContext&) {
-        auto seg = Segment::open(name, SegmentKind::sem_queue);
+        auto seg = Segment::open(name, SegmentKind::sem_queue, holding_libc_objects({}));
         SHMC_ACTOR_CHECK(seg.ok());
         reinterpret_cast<RobustRingHeader*>(seg->payload())->head.store(99);  // head past tail
         auto mine = RobustQueue::open(name);
