@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds and runs the whole test suite through ctest.
 #
-#   ci/test.sh                      presets "dev asan" (what CI runs)
+#   ci/test.sh                      presets "dev asan"
+#   SHMC_TEST_PRESETS="dev asan tsan ports" ci/test.sh   what CI runs (.ci/run); "ports" is
+#                                   ci/cross/ci-ports.sh: the i386 suite, the mixed-ABI test
+#                                   both ways and the aarch64 report under qemu-user
 #   SHMC_TEST_PRESETS="dev asan tsan clang release" ci/test.sh
 #   SHMC_CTEST_ARGS="-L long" ci/test.sh   the long crash campaigns (excluded by default)
 #
@@ -17,6 +20,10 @@ presets=${SHMC_TEST_PRESETS:-"dev asan"}
 ctest_args=${SHMC_CTEST_ARGS:-"-LE long"}
 status=0
 for preset in $presets; do
+  if [ "$preset" = ports ]; then
+    ./ci/cross/ci-ports.sh || status=1
+    continue
+  fi
   echo "=== preset $preset: configure and build"
   cmake --preset "$preset" -DSHMC_WERROR=ON >/dev/null
   cmake --build --preset "$preset"
