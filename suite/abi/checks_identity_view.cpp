@@ -9,6 +9,7 @@
 
 #include "fixtures/identity/process_identity.hpp"
 #include "harness/actors/actors.hpp"
+#include "harness/wait/poll_until.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "suite/conformance/check_registry.hpp"
 
@@ -29,19 +30,12 @@ SHMC_CHECK("abi.identity.self_view_matches", "abi",
   actors.add("subject", [&](harness::ActorContext& ctx) {
     v.self_view.store(pack(self_identity()));
     ctx.doing("waiting to be looked at");
-    while (v.released.load() == 0) {  // bounded by the run's deadline: the harness kills us
-      if (std::chrono::steady_clock::now() > ctx.deadline()) return 3;
-      ::usleep(200);
-    }
-    return 0;
+    return harness::poll_until([&] { return v.released.load() != 0; }, ctx.deadline()) ? 0 : 3;
   });
   actors.add("observer", [&](harness::ActorContext& ctx) {
     ctx.doing("waiting for the subject's own view");
     std::uint64_t word = 0;
-    while ((word = v.self_view.load()) == 0) {
-      if (std::chrono::steady_clock::now() > ctx.deadline()) return 3;
-      ::usleep(200);
-    }
+    if (!harness::poll_until([&] { return (word = v.self_view.load()) != 0; }, ctx.deadline())) return 3;
     const ProcessIdentity self = unpack(word);
     const ProcessIdentity peer = identity_of(self.tid);
     const Liveness l = liveness(self);

@@ -1,5 +1,7 @@
 #include "suite/conformance/check_support.hpp"
 
+#include "harness/wait/poll_until.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -69,15 +71,7 @@ int sem_value(sem_t* sem) {
   return sys::sem_getvalue(sem, &v) == 0 ? v : -1;
 }
 
-bool wait_until(const std::function<bool()>& pred, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (int attempt = 0;; ++attempt) {
-    if (pred()) return true;
-    if (Clock::now() >= deadline) return false;
-    if (attempt < 32) std::this_thread::yield();
-    else std::this_thread::sleep_for(std::chrono::microseconds(std::min(20 << std::min(attempt - 32, 8), 2000)));
-  }
-}
+bool wait_until(const std::function<bool()>& pred, milliseconds timeout) { return harness::poll_for(pred, timeout); }
 
 bool wait_flag(const std::atomic<std::uint32_t>& flag, std::uint32_t value, milliseconds timeout) {
   return wait_until([&] { return flag.load(std::memory_order_acquire) >= value; }, timeout);

@@ -12,6 +12,7 @@
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "harness/faults/scoped_fault.hpp"
+#include "harness/wait/poll_until.hpp"
 
 using namespace std::chrono_literals;
 using shmc::harness::ActorContext;
@@ -97,9 +98,7 @@ TEST(Actors, AGrandchildDiesWithItsActorsProcessGroup) {
   pid_t g = grandchild[0].load();
   ASSERT_GT(g, 0);
   // The grandchild is not our child: it is reparented and reaped by init; wait boundedly.
-  auto until = std::chrono::steady_clock::now() + 5s;
-  while (process_exists(g) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
-  EXPECT_FALSE(process_exists(g)) << "grandchild " << g << " outlived its actor's group";
+  EXPECT_TRUE(shmc::harness::poll_for([g] { return !process_exists(g); }, 5s)) << "grandchild " << g << " outlived its actor's group";
 }
 
 TEST(Actors, KillAfterKillsOnTimeAndSaysSo) {
@@ -196,9 +195,7 @@ TEST(Actors, ChildrenDieWhenTheHarnessProcessIsKilled) {
   EXPECT_EQ(out.end, ActorOutcome::End::killed_on_timer) << out.describe();
   pid_t orphan = actor_pid[0].load();
   ASSERT_GT(orphan, 0) << "the inner actor never started";
-  auto until = std::chrono::steady_clock::now() + 5s;
-  while (process_exists(orphan) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
-  EXPECT_FALSE(process_exists(orphan)) << "actor " << orphan << " outlived its harness";
+  EXPECT_TRUE(shmc::harness::poll_for([orphan] { return !process_exists(orphan); }, 5s)) << "actor " << orphan << " outlived its harness";
 }
 
 }  // namespace

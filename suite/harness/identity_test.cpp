@@ -10,6 +10,7 @@
 #include "fixtures/identity/process_identity.hpp"
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
+#include "harness/wait/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;
@@ -48,9 +49,7 @@ TEST(ProcessIdentity, AKilledButUnreapedChildIsDead) {
   EXPECT_EQ(liveness(id), Liveness::alive);
   ::kill(child, SIGKILL);
   // Not reaped yet: a zombie. Poll /proc (bounded) until the kernel has made it one.
-  auto until = std::chrono::steady_clock::now() + 5s;
-  while (liveness(id) != Liveness::dead && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(liveness(id), Liveness::dead);
+  EXPECT_TRUE(harness::poll_for([&] { return liveness(id) == Liveness::dead; }, 5s));
   int status = 0;
   ::waitpid(child, &status, 0);
   EXPECT_EQ(liveness(id), Liveness::dead);
@@ -76,9 +75,7 @@ TEST(ProcessIdentity, ARealRecycledPidIsNotTakenForTheDeadOwner) {
     return static_cast<std::uint64_t>(ts.tv_sec) * static_cast<std::uint64_t>(ticks_per_second) +
            static_cast<std::uint64_t>(ts.tv_nsec) / (1000000000ULL / static_cast<std::uint64_t>(ticks_per_second));
   };
-  auto until = std::chrono::steady_clock::now() + 2s;
-  while (boot_ticks() <= dead_owner.start_ticks + 1 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(1ms);
+  (void)harness::poll_for([&] { return boot_ticks() > dead_owner.start_ticks + 1; }, 2s);
   FILE* f = std::fopen("/proc/sys/kernel/ns_last_pid", "w");
   if (f == nullptr) GTEST_SKIP() << "cannot write /proc/sys/kernel/ns_last_pid (not root, or read-only): PID reuse not forced";
   std::fprintf(f, "%d", first - 1);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness/actors/actors.hpp"
+#include "harness/wait/poll_until.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "harness/names/run_names.hpp"
 #include "suite/map/map_test_support.hpp"
@@ -31,11 +32,7 @@ std::atomic<std::uint64_t>& lock_word_of(const Map& m, std::uint32_t i) {
 
 // Polls a shared flag until it is set or the deadline passes.
 bool wait_for(const std::atomic<std::uint64_t>& flag, Clock::time_point deadline) {
-  for (int i = 0; flag.load(std::memory_order_acquire) == 0; ++i) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(i < 100 ? 10 : 200));  // polling under a deadline
-  }
-  return true;
+  return harness::poll_until([&] { return flag.load(std::memory_order_acquire) != 0; }, deadline);
 }
 
 TEST(MapPidReuse, AForgedOwnerWithALiveTidButAnotherStartTimeIsTakenOver) {

@@ -7,6 +7,7 @@
 
 #include "fixtures/identity/process_identity.hpp"
 #include "harness/actors/shared_region.hpp"
+#include "harness/wait/poll_until.hpp"
 #include "harness/check/queue_model.hpp"
 #include "harness/history/history_log.hpp"
 #include "harness/names/run_names.hpp"
@@ -77,10 +78,8 @@ int consumer_body(BasicRing<V>& ring, history::Recorder rec, Participant* all, P
   Participant& first_consumer = all[plan.producers];
   if (wait_for_first) {
     ctx.doing("waiting for consumer 0 to end");
-    while (!gone(first_consumer)) {
-      if (Clock::now() >= ctx.deadline()) throw harness::ActorCheckFailed("consumer 0 never ended");
-      std::this_thread::sleep_for(std::chrono::microseconds(200));  // polling under the run's deadline
-    }
+    if (!harness::poll_until([&] { return gone(first_consumer); }, ctx.deadline()))
+      throw harness::ActorCheckFailed("consumer 0 never ended");
   }
   const auto started = Clock::now();
   auto producers_gone = [&] {

@@ -12,6 +12,7 @@
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "harness/names/run_names.hpp"
+#include "harness/wait/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;
@@ -75,19 +76,20 @@ TEST(SegmentInitRace, AnOpenerWaitsBoundedlyForASlowCreator) {
   actors.add("slow-creator", [&](ActorContext& ctx) {
     auto s = Segment::create(name, SegmentKind::raw, 64, [&](std::byte* p, std::size_t n) -> Result<void> {
       ctx.doing("initialising until released");
-      while (release[0].load() == 0 && std::chrono::steady_clock::now() < ctx.deadline())
-        std::this_thread::sleep_for(1ms);  // polls a flag the test sets; bounded by the run deadline
+      if (!harness::poll_until([&] { return release[0].load() != 0; }, ctx.deadline()))
+        return make_error(Errc::timed_out, "never released");
       return write_marker(p, n);
     });
     SHMC_ACTOR_CHECK(s.ok());
     s->disown();
     return 0;
   });
-  actors.add("impatient-opener", [&](ActorContext&) {
+  actors.add("impatient-opener", [&](ActorContext& ctx) {
     // Wait for the name to exist, then open with a short bound while init is stuck.
     SegmentOptions quick;
     quick.init_wait = 50ms;
     for (;;) {
+      SHMC_ACTOR_CHECK(std::chrono::steady_clock::now() < ctx.deadline());
       auto s = Segment::open(name, SegmentKind::raw, quick);
       if (!s && s.error().code == Errc::not_found) continue;
       int rc = (!s && s.error().code == Errc::still_initialising) ? 0 : 1;

@@ -11,6 +11,7 @@
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "harness/names/run_names.hpp"
+#include "harness/wait/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;
@@ -90,14 +91,11 @@ TEST(SegmentStale, AChildInheritingTheDescriptorKeepsItAlive) {
   actors.add("inheritor", [&](ActorContext& ctx) {
     flags[0].store(1);
     ctx.doing("holding the inherited descriptor");
-    while (flags[1].load() == 0 && std::chrono::steady_clock::now() < ctx.deadline())
-      std::this_thread::sleep_for(1ms);  // polls the test's flag, bounded by the run deadline
-    return 0;
+    return harness::poll_until([&] { return flags[1].load() != 0; }, ctx.deadline()) ? 0 : 1;
   });
   std::vector<harness::ActorOutcome> out;
   std::thread runner([&] { out = actors.run(10s); });
-  auto until = std::chrono::steady_clock::now() + 10s;
-  while (flags[0].load() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(harness::poll_for([&] { return flags[0].load() != 0; }, 10s)) << "the inheritor never started";
   seg = Error{Errc::not_found, 0, {}};  // this process detaches; the child still holds the descriptor
   auto during = classify_segment(name);
   flags[1].store(1);

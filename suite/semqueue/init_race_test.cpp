@@ -10,6 +10,7 @@
 #include "harness/actors/actors.hpp"
 #include "harness/actors/shared_region.hpp"
 #include "harness/names/run_names.hpp"
+#include "harness/wait/poll_until.hpp"
 #include "suite/semqueue/message_codec.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/typed_variants.hpp"
@@ -35,9 +36,7 @@ TYPED_TEST(SemQueueInitRace, AnOpenerNeverSeesAHalfMadeQueue) {
       auto q = V::create(name, 2);
       SHMC_ACTOR_CHECK(q.ok());
       // Keep the queue (and its names) until the opener is through; bounded by the run.
-      while (opener_done[0].load() == 0 && std::chrono::steady_clock::now() < ctx.deadline())
-        std::this_thread::sleep_for(100us);
-      return 0;
+      return harness::poll_until([&] { return opener_done[0].load() != 0; }, ctx.deadline()) ? 0 : 1;
     });
     actors.add("opener", [&](harness::ActorContext& ctx) {
       for (;;) {

@@ -11,6 +11,7 @@
 #include "harness/check/queue_model.hpp"
 #include "harness/history/history_log.hpp"
 #include "harness/names/run_names.hpp"
+#include "harness/wait/poll_until.hpp"
 #include "suite/semqueue/message_codec.hpp"
 
 namespace shmc::semqueue::test {
@@ -46,12 +47,13 @@ enum class Gate { none, victim, wait_for_victim };
 // Polls (with backoff, bounded by the run's deadline) until the armed consumer has died or finished.
 inline void wait_for_victim(const TrialShared& shared, harness::ActorContext& ctx) {
   ctx.doing("waiting for the armed consumer to die");
-  for (int attempt = 0; std::chrono::steady_clock::now() < ctx.deadline(); ++attempt) {
-    const std::uint64_t id = shared.victim_identity.load(std::memory_order_acquire);
-    if (shared.victim_finished.load(std::memory_order_acquire) != 0) return;
-    if (id != 0 && liveness(unpack(id)) == Liveness::dead) return;
-    std::this_thread::sleep_for(std::chrono::microseconds(std::min(100 << std::min(attempt, 4), 1000)));
-  }
+  (void)harness::poll_until(
+      [&] {
+        const std::uint64_t id = shared.victim_identity.load(std::memory_order_acquire);
+        return shared.victim_finished.load(std::memory_order_acquire) != 0 ||
+               (id != 0 && liveness(unpack(id)) == Liveness::dead);
+      },
+      ctx.deadline());
 }
 
 template <class V>
@@ -187,8 +189,11 @@ TrialResult run_trial(const TrialPlan& plan) {
 
   // Drain what is left, as a consumer of the history would have.
   check::delivery::Options options;
+  // Bounded by a deadline, not by the queue: a broken queue could return items forever.
+  const auto drain_deadline = Clock::now() + std::chrono::seconds(10);
   for (;;) {
     Message m;
+    if (Clock::now() >= drain_deadline) throw std::runtime_error("drain: the queue kept returning items for 10 s");
     if (!q->pop(m, Clock::now() + std::chrono::milliseconds(20))) break;
     const auto w = checker_words(m);
     options.remaining.push_back(check::delivery::decode(w[0], w[1]));
