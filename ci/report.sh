@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 ./ci/install-deps.sh >/dev/null
 cmake --preset dev >/dev/null
 cmake --build --preset dev --target shmconform >/dev/null
-exec build/dev/suite/cli/shmconform report "$@"
+exec build/dev/cli/shmconform report "$@"

@@ -32,7 +32,7 @@ for preset in $presets; do
   if ! ctest --preset "$preset" $ctest_args; then
     status=1
   fi
-  gc=build/$preset/suite/cli/shmconform
+  gc=build/$preset/cli/shmconform
   if [ -x "$gc" ]; then "$gc" gc | tail -n 1; fi
 done
 exit $status

@@ -10,7 +10,9 @@ endif()
 if(SHMC_WERROR)
   target_compile_options(shmc_options INTERFACE -Werror)
 endif()
-target_include_directories(shmc_options INTERFACE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/generated)
+target_include_directories(shmc_options INTERFACE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR})
+# __FILE__ relative to the project root: crash points record where they stand (docs/crash-points.md).
+target_compile_options(shmc_options INTERFACE -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
 target_link_libraries(shmc_options INTERFACE Threads::Threads)
 target_compile_definitions(shmc_options INTERFACE _GNU_SOURCE)
 

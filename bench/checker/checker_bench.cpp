@@ -15,10 +15,10 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "harness/check/delivery.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/map_model.hpp"
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/delivery.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/map_model.hpp"
+#include "shmconform/check/queue_model.hpp"
 #include "harness/check/simulate.hpp"
 
 namespace {

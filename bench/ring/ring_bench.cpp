@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "fixtures/ring/ring.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include "fixtures/semqueue/named_queue.hpp"
 #include "fixtures/semqueue/robust_queue.hpp"
 #include "fixtures/semqueue/unnamed_queue.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace {
 

@@ -10,4 +10,4 @@ shift
 ./ci/cross/install-deps.sh "$target" >/dev/null
 cmake --preset "$target" >/dev/null
 cmake --build --preset "$target" --target shmconform >/dev/null
-exec ./ci/cross/run.sh "$target" "build/$target/suite/cli/shmconform" report "$@"
+exec ./ci/cross/run.sh "$target" "build/$target/cli/shmconform" report "$@"

@@ -4,7 +4,7 @@
 # emulator line as CMAKE_CROSSCOMPILING_EMULATOR in cmake/toolchains/shmc-cross.cmake,
 # which says why not -L /usr/<triplet>).
 #
-#   ci/cross/run.sh aarch64 build/aarch64/suite/cli/shmconform report
+#   ci/cross/run.sh aarch64 build/aarch64/cli/shmconform report
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ci/cross/targets.sh

@@ -17,5 +17,5 @@ status=0
 if [ $# -eq 0 ]; then set -- -LE long; fi
 ctest --preset "$target" "$@" || status=$?
 # Whatever a killed test binary could not remove.
-./ci/cross/run.sh "$target" "build/$target/suite/cli/shmconform" gc | tail -n 1 || true
+./ci/cross/run.sh "$target" "build/$target/cli/shmconform" gc | tail -n 1 || true
 exit $status

@@ -1,6 +1,7 @@
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -13,10 +14,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include "fixtures/crash/crash_catalog.hpp"
-#include "fixtures/crash/crash_point.hpp"
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/shared_region.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
+#include "shmconform/runtime/crash_point.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/shared_region.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
 #include <fiu-control.h>
@@ -142,6 +143,38 @@ std::string describe(const CrashPlan& plan) {
   if (const auto* at = std::get_if<CrashAt>(&plan)) return "crash at " + at->point + " hit " + std::to_string(at->hit);
   if (const auto* k = std::get_if<KillAfter>(&plan)) return "SIGKILL after " + std::to_string(k->delay.count()) + " us";
   return "no crash";
+}
+
+std::string crash_plan_text(const CrashPlan& plan) {
+  if (const auto* at = std::get_if<CrashAt>(&plan)) return "at:" + at->point + ":" + std::to_string(at->hit);
+  if (const auto* k = std::get_if<KillAfter>(&plan)) return "after:" + std::to_string(k->delay.count()) + "us";
+  return "none";
+}
+
+bool parse_crash_plan(std::string_view s, CrashPlan& out) {
+  auto number = [](std::string_view digits, auto& value) {
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc{} && p == digits.data() + digits.size();
+  };
+  if (s == "none") {
+    out = std::monostate{};
+    return true;
+  }
+  if (s.starts_with("after:") && s.ends_with("us")) {
+    std::uint64_t us = 0;
+    if (!number(s.substr(6, s.size() - 8), us)) return false;
+    out = KillAfter{std::chrono::microseconds(us)};
+    return true;
+  }
+  if (s.starts_with("at:")) {
+    const auto colon = s.rfind(':');
+    if (colon <= 3) return false;
+    CrashAt at{std::string(s.substr(3, colon - 3)), 1};
+    if (!number(s.substr(colon + 1), at.hit) || at.hit == 0) return false;
+    out = std::move(at);
+    return true;
+  }
+  return false;
 }
 
 void ActorContext::doing(std::string_view what) {

@@ -1,4 +1,4 @@
-#include "harness/actors/shared_region.hpp"
+#include "shmconform/harness/shared_region.hpp"
 
 #include <sys/mman.h>
 

@@ -3,7 +3,7 @@
 // it exists to test the fast checker on small histories (up to ~8 operations).
 #pragma once
 
-#include "harness/check/model.hpp"
+#include "shmconform/check/model.hpp"
 
 namespace shmc::check {
 

@@ -1,6 +1,6 @@
-#include "harness/check/counter_model.hpp"
+#include "shmconform/check/counter_model.hpp"
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 
 namespace shmc::check::counter {
 

@@ -1,11 +1,11 @@
-#include "harness/check/delivery.hpp"
+#include "shmconform/check/delivery.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 
 #include "harness/check/fingerprint_set.hpp"
-#include "harness/check/format.hpp"
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/format.hpp"
+#include "shmconform/check/queue_model.hpp"
 
 namespace shmc::check::delivery {
 

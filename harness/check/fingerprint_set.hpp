@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "harness/check/model.hpp"
+#include "shmconform/check/model.hpp"
 
 namespace shmc::check {
 

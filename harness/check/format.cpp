@@ -1,4 +1,4 @@
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "harness/check/linearizability.hpp"
+#include "shmconform/check/linearizability.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "harness/check/fingerprint_set.hpp"
-#include "harness/check/report.hpp"
+#include "shmconform/check/report.hpp"
 
 namespace shmc::check {
 

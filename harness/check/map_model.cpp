@@ -1,8 +1,8 @@
-#include "harness/check/map_model.hpp"
+#include "shmconform/check/map_model.hpp"
 
 #include <algorithm>
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 
 namespace shmc::check::map {
 namespace {

@@ -1,10 +1,10 @@
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/queue_model.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <unordered_map>
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 #include "harness/check/queue_filter.hpp"
 #include "harness/check/queue_patterns.hpp"
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <utility>
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 #include "harness/check/queue_values.hpp"
 
 namespace shmc::check::queue {

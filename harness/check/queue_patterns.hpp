@@ -18,8 +18,8 @@
 
 #include <optional>
 
-#include "harness/check/model.hpp"
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/model.hpp"
+#include "shmconform/check/queue_model.hpp"
 
 namespace shmc::check::queue {
 

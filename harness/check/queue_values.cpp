@@ -4,7 +4,7 @@
 #include <map>
 #include <utility>
 
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/queue_model.hpp"
 
 namespace shmc::check::queue {
 

@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "harness/check/operation.hpp"
+#include "shmconform/check/operation.hpp"
 
 namespace shmc::check::queue {
 

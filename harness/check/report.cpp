@@ -1,10 +1,10 @@
-#include "harness/check/report.hpp"
+#include "shmconform/check/report.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 
 namespace shmc::check {
 namespace {

@@ -1,6 +1,6 @@
-#include "harness/check/semaphore_model.hpp"
+#include "shmconform/check/semaphore_model.hpp"
 
-#include "harness/check/format.hpp"
+#include "shmconform/check/format.hpp"
 
 namespace shmc::check::semaphore {
 

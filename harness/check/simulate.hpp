@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "harness/check/operation.hpp"
+#include "shmconform/check/operation.hpp"
 
 namespace shmc::check {
 

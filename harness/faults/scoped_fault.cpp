@@ -1,4 +1,4 @@
-#include "harness/faults/scoped_fault.hpp"
+#include "shmconform/harness/scoped_fault.hpp"
 
 #include <cstdint>
 #include <stdexcept>

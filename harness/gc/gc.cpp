@@ -1,12 +1,12 @@
-#include "harness/gc/gc.hpp"
+#include "shmconform/harness/gc.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <semaphore.h>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::harness {
 

@@ -10,9 +10,9 @@
 
 #include <cstdio>
 
-#include "fixtures/identity/process_identity.hpp"
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
 #include <fiu.h>

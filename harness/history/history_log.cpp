@@ -1,4 +1,4 @@
-#include "harness/history/history_log.hpp"
+#include "shmconform/history/history_log.hpp"
 
 #include <new>
 #include <stdexcept>

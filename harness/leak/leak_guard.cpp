@@ -1,4 +1,4 @@
-#include "harness/leak/leak_guard.hpp"
+#include "shmconform/harness/leak_guard.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 #include <atomic>
 #include <charconv>

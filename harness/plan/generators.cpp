@@ -1,34 +1,26 @@
-#include "harness/plan/generators.hpp"
+#include "shmconform/plan/generators.hpp"
 
 #include <stdexcept>
 
 namespace shmc::plan {
 
-rc::Gen<Crash> gen_crash(const PlanSpec& spec) {
-  std::vector<rc::Gen<Crash>> kinds;
+rc::Gen<harness::CrashPlan> gen_crash(const PlanSpec& spec) {
+  using harness::CrashPlan;
+  std::vector<rc::Gen<CrashPlan>> kinds;
   if (!spec.crash_points.empty()) {
     kinds.push_back(rc::gen::apply(
-        [](std::string point, std::uint32_t hit) {
-          Crash c;
-          c.kind = Crash::Kind::at_point;
-          c.point = std::move(point);
-          c.hit = hit;
-          return c;
-        },
+        [](std::string point, std::uint32_t hit) { return CrashPlan{harness::CrashAt{std::move(point), hit}}; },
         rc::gen::elementOf(spec.crash_points), rc::gen::inRange<std::uint32_t>(1, spec.max_hit + 1)));
   }
   if (spec.max_kill_delay.count() > 0) {
     kinds.push_back(rc::gen::map(rc::gen::inRange<std::uint64_t>(0, spec.max_kill_delay.count() + 1), [](std::uint64_t us) {
-      Crash c;
-      c.kind = Crash::Kind::after_delay;
-      c.delay_us = us;
-      return c;
+      return CrashPlan{harness::KillAfter{std::chrono::microseconds(us)}};
     }));
   }
-  if (!spec.crashes || kinds.empty()) return rc::gen::just(Crash{});
-  rc::Gen<Crash> some = kinds.size() == 1 ? kinds[0] : rc::gen::oneOf(kinds[0], kinds[1]);
+  if (!spec.crashes || kinds.empty()) return rc::gen::just(CrashPlan{});
+  rc::Gen<CrashPlan> some = kinds.size() == 1 ? kinds[0] : rc::gen::oneOf(kinds[0], kinds[1]);
   // gen::maybe shrinks a crash to Nothing first: "drop the crash event".
-  return rc::gen::map(rc::gen::maybe(std::move(some)), [](const rc::Maybe<Crash>& m) { return m ? *m : Crash{}; });
+  return rc::gen::map(rc::gen::maybe(std::move(some)), [](const rc::Maybe<CrashPlan>& m) { return m ? *m : CrashPlan{}; });
 }
 
 rc::Gen<ActorPlan> gen_actor(const PlanSpec& spec) {
@@ -40,7 +32,7 @@ rc::Gen<ActorPlan> gen_actor(const PlanSpec& spec) {
     auto ops = rc::gen::resize(static_cast<int>(spec.max_ops),
                                rc::gen::container<std::vector<PlannedOp>>(rc::gen::resize(100, spec.op(role))));
     return rc::gen::apply(
-        [role](std::vector<PlannedOp> o, Crash c) {
+        [role](std::vector<PlannedOp> o, harness::CrashPlan c) {
           return ActorPlan{role, std::move(o), std::move(c)};
         },
         std::move(ops), crash);
@@ -50,7 +42,7 @@ rc::Gen<ActorPlan> gen_actor(const PlanSpec& spec) {
 Plan normalise(std::vector<ActorPlan> actors, const PlanSpec& spec) {
   if (actors.size() > spec.max_actors) actors.resize(spec.max_actors);
   while (actors.size() < spec.min_actors) actors.push_back(ActorPlan{spec.roles[actors.size() % spec.roles.size()], {}, {}});
-  return Plan{std::move(actors)};
+  return Plan{std::move(actors), {}};
 }
 
 rc::Gen<Plan> gen_plan(const PlanSpec& spec) {

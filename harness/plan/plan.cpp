@@ -1,4 +1,4 @@
-#include "harness/plan/plan.hpp"
+#include "shmconform/plan/plan.hpp"
 
 #include <charconv>
 #include <ostream>
@@ -14,34 +14,19 @@ std::size_t Plan::op_count() const {
 
 std::size_t Plan::crash_count() const {
   std::size_t n = 0;
-  for (const auto& a : actors) n += a.crash.kind == Crash::Kind::none ? 0 : 1;
+  for (const auto& a : actors) n += std::holds_alternative<std::monostate>(a.crash) ? 0 : 1;
   return n;
-}
-
-harness::CrashPlan to_crash_plan(const Crash& c) {
-  switch (c.kind) {
-    case Crash::Kind::none: return std::monostate{};
-    case Crash::Kind::at_point: return harness::CrashAt{c.point, c.hit};
-    case Crash::Kind::after_delay: return harness::KillAfter{std::chrono::microseconds(c.delay_us)};
-  }
-  return std::monostate{};
-}
-
-std::string describe(const Crash& c) {
-  switch (c.kind) {
-    case Crash::Kind::none: return "none";
-    case Crash::Kind::at_point: return "at:" + c.point + ":" + std::to_string(c.hit);
-    case Crash::Kind::after_delay: return "after:" + std::to_string(c.delay_us) + "us";
-  }
-  return "?";
 }
 
 std::string describe(const Plan& plan) {
   std::string out = "plan: " + std::to_string(plan.actors.size()) + " actors, " + std::to_string(plan.op_count()) +
-                    " operations, " + std::to_string(plan.crash_count()) + " crashes\n";
+                    " operations, " + std::to_string(plan.crash_count()) + " crashes" +
+                    (plan.profile.empty() ? "" : ", profile " + plan.profile) + "\n";
   for (std::size_t i = 0; i < plan.actors.size(); ++i) {
     const ActorPlan& a = plan.actors[i];
-    out += "  actor " + std::to_string(i) + " (" + a.role + "), crash " + describe(a.crash) + ":";
+    out += "  actor " + std::to_string(i) + " (" + a.role + (a.prior ? ", runs first" : "") +
+           (a.waits_for >= 0 ? ", after actor " + std::to_string(a.waits_for) : "") + "), " +
+           harness::describe(a.crash) + ":";
     for (const PlannedOp& op : a.ops) {
       out += " " + std::to_string(op.code) + "(" + std::to_string(op.arg[0]);
       if (op.arg[1] != 0) out += "," + std::to_string(op.arg[1]);
@@ -55,13 +40,21 @@ std::string describe(const Plan& plan) {
 void showValue(const Plan& plan, std::ostream& os) { os << describe(plan) << "replay text:\n" << to_text(plan); }
 
 std::string to_text(const Plan& plan) {
-  std::string out = "shmconform-plan 1\n";
+  std::string out = "shmconform-plan 2\n";
+  if (!plan.profile.empty()) out += "profile " + plan.profile + "\n";
   for (const ActorPlan& a : plan.actors) {
-    out += "actor " + a.role + " crash=" + describe(a.crash) + " ops=";
-    for (std::size_t k = 0; k < a.ops.size(); ++k) {
+    out += "actor " + a.role + " crash=" + harness::crash_plan_text(a.crash);
+    if (a.prior) out += " prior";
+    if (a.waits_for >= 0) out += " waits-for=" + std::to_string(a.waits_for);
+    out += " ops=";
+    for (std::size_t k = 0; k < a.ops.size();) {
+      std::size_t run = 1;
+      while (k + run < a.ops.size() && a.ops[k + run] == a.ops[k]) ++run;
       if (k != 0) out += ",";
       out += std::to_string(a.ops[k].code) + ":" + std::to_string(a.ops[k].arg[0]) + ":" +
              std::to_string(a.ops[k].arg[1]);
+      if (run > 1) out += "*" + std::to_string(run);
+      k += run;
     }
     out += "\n";
   }
@@ -86,21 +79,14 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
-bool parse_crash(std::string_view s, Crash& c) {
-  if (s == "none") return true;
-  if (s.starts_with("after:") && s.ends_with("us")) {
-    c.kind = Crash::Kind::after_delay;
-    return number(s.substr(6, s.size() - 8), c.delay_us);
-  }
-  if (s.starts_with("at:")) {
-    auto colon = s.rfind(':');
-    if (colon <= 3) return false;
-    c.kind = Crash::Kind::at_point;
-    c.point = std::string(s.substr(3, colon - 3));
-    return number(s.substr(colon + 1), c.hit);
-  }
-  return false;
+bool one_word(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c == ' ' || c == '\t' || c == '\r') return false;
+  return true;
 }
+
+constexpr std::size_t kMaxOpsPerActor = 1u << 20;  // a hostile "*99999999999" must not exhaust memory
 
 }  // namespace
 
@@ -109,37 +95,68 @@ Result<Plan> parse_plan(std::string_view text) {
   std::istringstream in{std::string(text)};
   std::string line;
   std::size_t lineno = 0;
-  bool header = false;
+  int version = 0;
   auto bad = [&](const std::string& why) {
     return make_error(Errc::invalid_argument, "plan line " + std::to_string(lineno) + ": " + why);
   };
   while (std::getline(in, line)) {
     ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    if (!header) {
-      if (line != "shmconform-plan 1") return bad("expected 'shmconform-plan 1'");
-      header = true;
+    if (version == 0) {
+      if (line == "shmconform-plan 1") version = 1;
+      else if (line == "shmconform-plan 2") version = 2;
+      else return bad("expected 'shmconform-plan 2'");
       continue;
     }
     auto words = split(line, ' ');
-    if (words.size() != 4 || words[0] != "actor" || !words[2].starts_with("crash=") || !words[3].starts_with("ops="))
-      return bad("expected 'actor <role> crash=... ops=...'");
+    if (version == 2 && words.size() == 2 && words[0] == "profile" && plan.actors.empty() && one_word(words[1])) {
+      plan.profile = std::string(words[1]);
+      continue;
+    }
+    if (words.size() < 4 || words[0] != "actor" || !one_word(words[1]) || !words[2].starts_with("crash=") ||
+        !words.back().starts_with("ops="))
+      return bad("expected 'actor <role> crash=... [prior] [waits-for=N] ops=...'");
     ActorPlan a;
     a.role = std::string(words[1]);
-    if (!parse_crash(words[2].substr(6), a.crash)) return bad("bad crash '" + std::string(words[2]) + "'");
-    auto ops = words[3].substr(4);
+    if (!harness::parse_crash_plan(words[2].substr(6), a.crash)) return bad("bad crash '" + std::string(words[2]) + "'");
+    for (std::size_t w = 3; w + 1 < words.size(); ++w) {
+      if (version == 2 && words[w] == "prior" && !a.prior) {
+        a.prior = true;
+      } else if (version == 2 && words[w].starts_with("waits-for=") && a.waits_for < 0) {
+        unsigned n = 0;
+        if (!number(words[w].substr(10), n) || n > 1024) return bad("bad '" + std::string(words[w]) + "'");
+        a.waits_for = static_cast<int>(n);
+      } else {
+        return bad("unexpected '" + std::string(words[w]) + "'");
+      }
+    }
+    auto ops = words.back().substr(4);
     if (!ops.empty()) {
       for (auto op : split(ops, ',')) {
+        std::size_t times = 1;
+        if (auto star = op.find('*'); star != std::string_view::npos) {
+          if (!number(op.substr(star + 1), times) || times == 0 || times > kMaxOpsPerActor)
+            return bad("bad repeat count in '" + std::string(op) + "'");
+          op = op.substr(0, star);
+        }
         auto parts = split(op, ':');
         PlannedOp p;
         if (parts.size() != 3 || !number(parts[0], p.code) || !number(parts[1], p.arg[0]) || !number(parts[2], p.arg[1]))
           return bad("bad operation '" + std::string(op) + "'");
-        a.ops.push_back(p);
+        if (a.ops.size() + times > kMaxOpsPerActor) return bad("more than 2^20 operations for one actor");
+        a.ops.insert(a.ops.end(), times, p);
       }
     }
     plan.actors.push_back(std::move(a));
   }
-  if (!header) return make_error(Errc::invalid_argument, "plan: empty text");
+  if (version == 0) return make_error(Errc::invalid_argument, "plan: empty text");
+  for (std::size_t i = 0; i < plan.actors.size(); ++i) {
+    const int w = plan.actors[i].waits_for;
+    if (w >= 0 && (static_cast<std::size_t>(w) >= plan.actors.size() || static_cast<std::size_t>(w) == i))
+      return make_error(Errc::invalid_argument, "plan: actor " + std::to_string(i) + " waits for actor " +
+                                                    std::to_string(w) + ", which is not another actor of the plan");
+  }
   return plan;
 }
 

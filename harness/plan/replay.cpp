@@ -1,4 +1,4 @@
-#include "harness/plan/replay.hpp"
+#include "shmconform/plan/replay.hpp"
 
 #include <cstdio>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "harness/plan/rerun.hpp"
+#include "shmconform/plan/rerun.hpp"
 
 namespace shmc::plan {
 

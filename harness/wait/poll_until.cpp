@@ -1,4 +1,4 @@
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 #include <algorithm>
 #include <thread>

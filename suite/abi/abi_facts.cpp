@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "fixtures/segment/segment_header.hpp"
+#include "shmconform/runtime/segment_header.hpp"
 
 namespace shmc::ports {
 

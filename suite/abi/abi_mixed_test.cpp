@@ -17,8 +17,8 @@
 
 #include "fixtures/map/map.hpp"
 #include "fixtures/ring/ring.hpp"
-#include "fixtures/segment/segment.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/abi/abi_facts.hpp"
 #include "suite/abi/abi_peer_runner.hpp"
 

@@ -21,7 +21,7 @@
 
 #include "fixtures/map/map.hpp"
 #include "fixtures/ring/ring.hpp"
-#include "fixtures/segment/segment.hpp"
+#include "shmconform/runtime/segment.hpp"
 #include "suite/abi/abi_facts.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 
 namespace shmc::ports {
 

@@ -11,7 +11,7 @@
 #include <semaphore.h>
 
 #include "suite/abi/abi_facts.hpp"
-#include "fixtures/segment/segment_header.hpp"
+#include "shmconform/runtime/segment_header.hpp"
 #include "suite/conformance/check_registry.hpp"
 
 namespace shmc::conformance {

@@ -2,8 +2,8 @@
 
 #include <atomic>
 
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
 
 namespace shmc::ports {
 

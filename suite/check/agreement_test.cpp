@@ -5,7 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "harness/check/brute_force.hpp"
-#include "harness/check/linearizability.hpp"
+#include "shmconform/check/linearizability.hpp"
 #include "harness/check/simulate.hpp"
 #include "suite/check/histories.hpp"
 

@@ -2,7 +2,7 @@
 // must be reported with its kind.
 #include <gtest/gtest.h>
 
-#include "harness/check/delivery.hpp"
+#include "shmconform/check/delivery.hpp"
 #include "suite/check/histories.hpp"
 
 namespace shmc::check::delivery {

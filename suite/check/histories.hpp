@@ -3,10 +3,10 @@
 
 #include <cstdint>
 
-#include "harness/check/counter_model.hpp"
-#include "harness/check/map_model.hpp"
-#include "harness/check/queue_model.hpp"
-#include "harness/check/semaphore_model.hpp"
+#include "shmconform/check/counter_model.hpp"
+#include "shmconform/check/map_model.hpp"
+#include "shmconform/check/queue_model.hpp"
+#include "shmconform/check/semaphore_model.hpp"
 
 namespace shmc::check::testing {
 

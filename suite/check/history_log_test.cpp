@@ -4,10 +4,10 @@
 
 #include <sys/mman.h>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "harness/check/fingerprint_set.hpp"
-#include "harness/history/history_log.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::history {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/check/brute_force.hpp"
-#include "harness/check/linearizability.hpp"
+#include "shmconform/check/linearizability.hpp"
 #include "suite/check/histories.hpp"
 
 namespace shmc::check {

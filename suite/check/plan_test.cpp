@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "harness/plan/generators.hpp"
-#include "harness/plan/replay.hpp"
+#include "shmconform/plan/generators.hpp"
+#include "shmconform/plan/replay.hpp"
 
 namespace shmc::plan {
 namespace {
@@ -33,8 +33,8 @@ RC_GTEST_PROP(Plans, RespectTheSpec, ()) {
   for (const auto& a : p.actors) {
     RC_ASSERT(a.ops.size() <= s.max_ops);
     for (const auto& op : a.ops) RC_ASSERT(op.code == (a.role == "producer" ? 1u : 2u));
-    if (a.crash.kind == Crash::Kind::at_point) RC_ASSERT(a.crash.hit >= 1u && a.crash.hit <= s.max_hit);
-    if (a.crash.kind == Crash::Kind::after_delay) RC_ASSERT(a.crash.delay_us <= 500u);
+    if (const auto* at = std::get_if<harness::CrashAt>(&a.crash)) RC_ASSERT(at->hit >= 1u && at->hit <= s.max_hit);
+    if (const auto* k = std::get_if<harness::KillAfter>(&a.crash)) RC_ASSERT(k->delay.count() <= 500);
   }
   RC_CLASSIFY(p.crash_count() > 0, "with crashes");
 }
@@ -70,17 +70,36 @@ TEST(Plans, ShrinksDropActorsOperationsAndCrashes) {
 }
 
 TEST(Plans, ReadablePrintingAndCrashPlans) {
-  Plan p{{ActorPlan{"producer", {{1, {5, 0}}, {1, {6, 0}}}, Crash{Crash::Kind::at_point, "ring/push/claimed", 2, 0}},
-          ActorPlan{"consumer", {{2, {0, 0}}}, Crash{Crash::Kind::after_delay, "", 1, 250}}}};
+  Plan p{{ActorPlan{"producer", {{1, {5, 0}}, {1, {6, 0}}}, harness::CrashAt{"ring/push/claimed", 2}},
+          ActorPlan{"consumer", {{2, {0, 0}}}, harness::KillAfter{std::chrono::microseconds(250)}}},
+         {}};
   const std::string text = describe(p);
-  EXPECT_NE(text.find("actor 0 (producer), crash at:ring/push/claimed:2: 1(5) 1(6)"), std::string::npos) << text;
-  EXPECT_NE(text.find("actor 1 (consumer), crash after:250us: 2(0)"), std::string::npos) << text;
-  auto crash0 = to_crash_plan(p.actors[0].crash);
-  ASSERT_TRUE(std::holds_alternative<harness::CrashAt>(crash0));
-  EXPECT_EQ(std::get<harness::CrashAt>(crash0).hit, 2u);
-  EXPECT_TRUE(std::holds_alternative<harness::KillAfter>(to_crash_plan(p.actors[1].crash)));
+  EXPECT_NE(text.find("actor 0 (producer), crash at ring/push/claimed hit 2: 1(5) 1(6)"), std::string::npos) << text;
+  EXPECT_NE(text.find("actor 1 (consumer), SIGKILL after 250 us: 2(0)"), std::string::npos) << text;
   EXPECT_FALSE(parse_plan("shmconform-plan 1\nactor x crash=sometimes ops=\n").ok());
   EXPECT_FALSE(parse_plan("actor x crash=none ops=\n").ok());
+  EXPECT_FALSE(parse_plan("shmconform-plan 2\nactor x crash=at:p:0 ops=\n").ok()) << "hit 0 never fires";
+}
+
+// Version 2: profile, prior stages, waits-for and repeated operations round-trip; version 1 is still read.
+TEST(Plans, StagesWaitsAndRepeatsRoundTrip) {
+  Plan p;
+  p.profile = "repair";
+  p.actors.push_back(ActorPlan{"producer", {{1, {5, 0}}}, harness::CrashAt{"ring/push/claimed", 3}, true, -1});
+  p.actors.push_back(ActorPlan{"consumer", std::vector<PlannedOp>(40, PlannedOp{2, {0, 0}}), {}, false, -1});
+  p.actors.push_back(ActorPlan{"consumer", {{2, {0, 0}}}, {}, false, 1});
+  const std::string text = to_text(p);
+  EXPECT_NE(text.find("ops=2:0:0*40"), std::string::npos) << text;
+  EXPECT_NE(text.find(" prior "), std::string::npos) << text;
+  EXPECT_NE(text.find(" waits-for=1 "), std::string::npos) << text;
+  auto back = parse_plan(text);
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ(*back, p);
+  auto v1 = parse_plan("shmconform-plan 1\nactor x crash=after:7us ops=1:2:3\n");
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(v1->actors[0].crash, harness::CrashPlan{harness::KillAfter{std::chrono::microseconds(7)}});
+  EXPECT_FALSE(parse_plan("shmconform-plan 2\nactor x crash=none waits-for=0 ops=\n").ok()) << "waits for itself";
+  EXPECT_FALSE(parse_plan("shmconform-plan 2\nactor x crash=none ops=1:0:0*99999999999\n").ok());
 }
 
 // A runner that fails one time in three: before any failure a plan runs once;
@@ -95,7 +114,7 @@ TEST(Plans, RerunnerRunsCandidatesSeveralTimesAfterAFailure) {
   auto failed = rerun.run(p, flaky);        // call 3 fails
   EXPECT_FALSE(failed.passed);
   EXPECT_TRUE(rerun.seen_failure());
-  EXPECT_NE(failed.message.find("shmconform-plan 1"), std::string::npos) << failed.message;
+  EXPECT_NE(failed.message.find("shmconform-plan 2"), std::string::npos) << failed.message;
   // Now a flaky candidate cannot pass: within 5 runs it fails again.
   calls = 0;
   EXPECT_FALSE(rerun.run(p, flaky).passed);

@@ -9,7 +9,7 @@
 #include <array>
 
 #include "harness/check/brute_force.hpp"
-#include "harness/check/linearizability.hpp"
+#include "shmconform/check/linearizability.hpp"
 #include "harness/check/simulate.hpp"
 #include "suite/check/histories.hpp"
 #include "suite/check/reference_queue.hpp"

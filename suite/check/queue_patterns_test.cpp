@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/check/brute_force.hpp"
-#include "harness/check/linearizability.hpp"
+#include "shmconform/check/linearizability.hpp"
 #include "harness/check/queue_patterns.hpp"
 #include "suite/check/histories.hpp"
 

@@ -6,8 +6,8 @@
 // configurations, not time, so the test is stable on a loaded machine.
 #include <gtest/gtest.h>
 
-#include "harness/check/linearizability.hpp"
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/queue_model.hpp"
 #include "harness/check/simulate.hpp"
 #include "suite/check/reference_queue.hpp"
 

@@ -3,14 +3,14 @@
 // passes both checkers; each planted bug must fail both.
 #include <gtest/gtest.h>
 
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/check/counter_model.hpp"
-#include "harness/check/delivery.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/queue_model.hpp"
-#include "harness/history/history_log.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/check/counter_model.hpp"
+#include "shmconform/check/delivery.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/queue_model.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/check/test_queue.hpp"
 
 namespace shmc::check {

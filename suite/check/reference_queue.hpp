@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <deque>
 
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/queue_model.hpp"
 
 namespace shmc::check::testing {
 

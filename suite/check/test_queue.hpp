@@ -10,7 +10,7 @@
 #include <optional>
 #include <sched.h>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 
 namespace shmc::check::testing {
 

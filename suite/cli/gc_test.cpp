@@ -6,9 +6,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/gc/gc.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/gc.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 using namespace shmc;
 

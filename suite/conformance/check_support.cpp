@@ -1,6 +1,6 @@
 #include "suite/conformance/check_support.hpp"
 
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -10,8 +10,8 @@
 #include <thread>
 #include <unistd.h>
 
-#include "fixtures/sys/sys.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::conformance::support {
 

@@ -15,8 +15,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "fixtures/identity/process_identity.hpp"
-#include "fixtures/sys/sys.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/runtime/sys.hpp"
 
 namespace shmc::conformance::support {
 

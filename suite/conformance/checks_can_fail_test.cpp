@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "suite/conformance/check_registry.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)

@@ -8,10 +8,10 @@
 #include <fcntl.h>
 #include <stdexcept>
 
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

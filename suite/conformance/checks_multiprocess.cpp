@@ -8,12 +8,12 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "fixtures/identity/process_identity.hpp"
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

@@ -5,9 +5,9 @@
 #include <semaphore.h>
 #include <stdexcept>
 
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

@@ -11,10 +11,10 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

@@ -1,4 +1,4 @@
-// Findings about our own Segment protocol (fixtures/segment): it refuses what
+// Findings about our own Segment protocol (harness/runtime/segment.cpp): it refuses what
 // it must refuse, detects staleness from kernel facts, and closes the
 // create-then-initialise race. Quick end-to-end checks; the detailed tests are
 // in suite/segment.
@@ -8,11 +8,11 @@
 #include <fcntl.h>
 #include <stdexcept>
 
-#include "fixtures/segment/segment.hpp"
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

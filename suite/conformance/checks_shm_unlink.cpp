@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "fixtures/sys/sys.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
 

@@ -7,12 +7,12 @@
 #include <thread>
 #include <unistd.h>
 
-#include "fixtures/crash/crash_point.hpp"
-#include "fixtures/identity/process_identity.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/faults/scoped_fault.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/runtime/crash_point.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/scoped_fault.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 using namespace std::chrono_literals;
 using shmc::harness::ActorContext;

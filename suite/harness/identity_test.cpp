@@ -7,10 +7,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include "fixtures/identity/process_identity.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;

@@ -4,8 +4,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 using namespace shmc::harness;
 

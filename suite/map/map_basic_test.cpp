@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/map/map.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/map/map_test_support.hpp"
 
 namespace shmc::map {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/map/recorded_map.hpp"
 
 #ifndef SHMC_MAP_CAMPAIGN_DEFAULT_HITS

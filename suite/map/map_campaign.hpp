@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "fixtures/crash/crash_catalog.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
 #include "fixtures/map/map.hpp"
 
 namespace shmc::map::testing {

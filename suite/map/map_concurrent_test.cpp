@@ -7,11 +7,11 @@
 
 #include <atomic>
 
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/report.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/report.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/map/recorded_map.hpp"
 
 namespace shmc::map {

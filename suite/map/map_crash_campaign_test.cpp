@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "suite/map/map_campaign.hpp"
 #include "suite/map/map_test_support.hpp"
 

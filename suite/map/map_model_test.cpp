@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "fixtures/map/map.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/map/map_test_support.hpp"
 
 namespace shmc::map {

@@ -11,10 +11,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "harness/actors/actors.hpp"
-#include "harness/wait/poll_until.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/poll_until.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/map/map_test_support.hpp"
 
 namespace shmc::map {

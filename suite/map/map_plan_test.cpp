@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "harness/check/map_model.hpp"
+#include "shmconform/check/map_model.hpp"
 #include "suite/map/map_scenario.hpp"
 
 using namespace shmc;
@@ -30,7 +30,7 @@ TEST(MapPlans, ThePlainSpinlockMapFailsTheSamePlan) {
   if (!harness::crash_injection_available()) GTEST_SKIP() << "release build: crash points are compiled out";
   plan::Plan p;
   plan::ActorPlan victim{"mapper", {{check::map::kInsert, {1, 0}}}, {}};
-  victim.crash = {plan::Crash::Kind::at_point, "map/write/key_written", 1, 0};
+  victim.crash = harness::CrashAt{"map/write/key_written", 1};
   plan::ActorPlan peer{"mapper", {{check::map::kFind, {1, 0}}, {check::map::kInsert, {1, 0}}}, {}};
   p.actors = {victim, peer};
   // The peer may run before the victim locks: try a few times for the interleaving that matters.

@@ -1,12 +1,12 @@
 #include "suite/map/map_scenario.hpp"
 
-#include "fixtures/crash/crash_catalog.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/map_model.hpp"
-#include "harness/history/history_log.hpp"
-#include "harness/names/run_names.hpp"
-#include "harness/plan/replay.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/map_model.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/plan/replay.hpp"
 #include "suite/map/recorded_map.hpp"
 
 namespace shmc::map::testing {
@@ -71,7 +71,7 @@ plan::RunResult run_map_plan(const plan::Plan& p) {
         }
       }
       return 0;
-    }, plan::to_crash_plan(p.actors[a].crash));
+    }, p.actors[a].crash);
   }
   auto outcomes = actors.run(20s);
   if (!harness::all_ok_or_planned_kill(outcomes))

@@ -11,8 +11,8 @@
 #pragma once
 
 #include "fixtures/map/map.hpp"
-#include "harness/plan/generators.hpp"
-#include "harness/plan/rerun.hpp"
+#include "shmconform/plan/generators.hpp"
+#include "shmconform/plan/rerun.hpp"
 
 namespace shmc::map::testing {
 

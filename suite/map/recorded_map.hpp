@@ -5,8 +5,8 @@
 
 #include <stdexcept>
 
-#include "harness/check/map_model.hpp"
-#include "harness/history/history_log.hpp"
+#include "shmconform/check/map_model.hpp"
+#include "shmconform/history/history_log.hpp"
 #include "suite/map/map_test_support.hpp"
 
 namespace shmc::map::testing {

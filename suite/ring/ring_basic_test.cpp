@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "fixtures/ring/ring.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::ring {
 namespace {

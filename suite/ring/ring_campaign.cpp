@@ -3,7 +3,7 @@
 #include <random>
 #include <string_view>
 
-#include "fixtures/crash/crash_catalog.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
 
 namespace shmc::ring::testing {
 

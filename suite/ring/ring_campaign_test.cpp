@@ -16,11 +16,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "harness/actors/actors.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/queue_model.hpp"
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/queue_model.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/ring/ring_campaign.hpp"
 
 namespace shmc::ring::testing {

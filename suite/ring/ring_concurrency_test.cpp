@@ -10,9 +10,9 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
-#include "harness/check/delivery.hpp"
-#include "harness/check/linearizability.hpp"
-#include "harness/check/queue_model.hpp"
+#include "shmconform/check/delivery.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/check/queue_model.hpp"
 #include "suite/ring/ring_workload.hpp"
 
 namespace shmc::ring::testing {

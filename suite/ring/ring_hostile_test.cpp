@@ -7,9 +7,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "fixtures/identity/process_identity.hpp"
+#include "shmconform/runtime/process_identity.hpp"
 #include "fixtures/ring/ring.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::ring {
 namespace {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <span>
 
-#include "harness/check/delivery.hpp"
+#include "shmconform/check/delivery.hpp"
 
 namespace shmc::ring::testing {
 

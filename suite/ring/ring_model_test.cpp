@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "fixtures/ring/ring.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::ring {
 namespace {

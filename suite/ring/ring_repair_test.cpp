@@ -14,10 +14,10 @@
 #include <fiu-control.h>
 #endif
 
-#include "fixtures/identity/process_identity.hpp"
+#include "shmconform/runtime/process_identity.hpp"
 #include "fixtures/ring/ring.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 namespace shmc::ring {
 namespace {

@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "fixtures/identity/process_identity.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/wait/poll_until.hpp"
-#include "harness/check/queue_model.hpp"
-#include "harness/history/history_log.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/poll_until.hpp"
+#include "shmconform/check/queue_model.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/ring/ring_message.hpp"
 
 namespace shmc::ring::testing {

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "fixtures/ring/ring.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/check/delivery.hpp"
-#include "harness/check/operation.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/check/delivery.hpp"
+#include "shmconform/check/operation.hpp"
 
 namespace shmc::ring::testing {
 

@@ -7,12 +7,12 @@
 #include <atomic>
 #include <cstring>
 
-#include "fixtures/crash/crash_catalog.hpp"
-#include "fixtures/segment/segment.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;

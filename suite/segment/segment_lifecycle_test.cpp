@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <vector>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/segment/raw_object.hpp"
 
 using namespace shmc;

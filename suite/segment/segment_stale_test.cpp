@@ -7,11 +7,11 @@
 #include <thread>
 #include <vector>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/poll_until.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;

@@ -4,10 +4,10 @@
 
 #include <cerrno>
 
-#include "fixtures/segment/segment.hpp"
-#include "harness/faults/scoped_fault.hpp"
-#include "harness/leak/leak_guard.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/runtime/segment.hpp"
+#include "shmconform/harness/scoped_fault.hpp"
+#include "shmconform/harness/leak_guard.hpp"
+#include "shmconform/harness/run_names.hpp"
 
 using namespace shmc;
 

@@ -6,8 +6,8 @@
 #include <semaphore.h>
 
 #include "fixtures/semqueue/named_semaphore.hpp"
-#include "harness/faults/scoped_fault.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/scoped_fault.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/semqueue/message_codec.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/typed_variants.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fixtures/crash/crash_catalog.hpp"
+#include "shmconform/runtime/crash_catalog.hpp"
 
 namespace shmc::semqueue::test {
 

@@ -4,8 +4,8 @@
 // reads:
 //   textbook variants: PASS = the expected damage was reproduced (the finding stands);
 //   robust variant:    PASS = nothing lost after the kill; FAIL = it lost something.
-#include "fixtures/sys/sys.hpp"
-#include "harness/actors/actors.hpp"
+#include "shmconform/runtime/sys.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/trial.hpp"

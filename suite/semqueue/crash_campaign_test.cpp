@@ -10,7 +10,7 @@
 
 #include <random>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "suite/semqueue/campaign.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/typed_variants.hpp"

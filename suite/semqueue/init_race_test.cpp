@@ -7,10 +7,10 @@
 #include <atomic>
 #include <thread>
 
-#include "harness/actors/actors.hpp"
-#include "harness/actors/shared_region.hpp"
-#include "harness/names/run_names.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/poll_until.hpp"
 #include "suite/semqueue/message_codec.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/typed_variants.hpp"

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "fixtures/semqueue/message.hpp"
-#include "harness/check/delivery.hpp"
+#include "shmconform/check/delivery.hpp"
 
 namespace shmc::semqueue::test {
 

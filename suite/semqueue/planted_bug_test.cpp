@@ -4,7 +4,7 @@
 // that the very trials the real queue passes report the damage.
 #include <gtest/gtest.h>
 
-#include "harness/actors/actors.hpp"
+#include "shmconform/harness/actors.hpp"
 #include "suite/semqueue/queue_variants.hpp"
 #include "suite/semqueue/trial.hpp"
 

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/semqueue/robust_queue.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/faults/scoped_fault.hpp"
-#include "harness/names/run_names.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/harness/scoped_fault.hpp"
+#include "shmconform/harness/run_names.hpp"
 #include "suite/semqueue/message_codec.hpp"
 
 namespace {

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "fixtures/semqueue/queue_snapshot.hpp"
-#include "harness/actors/actors.hpp"
-#include "harness/check/delivery.hpp"
+#include "shmconform/harness/actors.hpp"
+#include "shmconform/check/delivery.hpp"
 
 namespace shmc::semqueue::test {
 

@@ -5,13 +5,13 @@
 #include <optional>
 #include <thread>
 
-#include "fixtures/identity/process_identity.hpp"
+#include "shmconform/runtime/process_identity.hpp"
 
-#include "harness/actors/shared_region.hpp"
-#include "harness/check/queue_model.hpp"
-#include "harness/history/history_log.hpp"
-#include "harness/names/run_names.hpp"
-#include "harness/wait/poll_until.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/check/queue_model.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/poll_until.hpp"
 #include "suite/semqueue/message_codec.hpp"
 
 namespace shmc::semqueue::test {
