@@ -49,9 +49,10 @@ std::string name(const Item& it) { return format_pair(encode(it)[0], 1); }
 
 Report check_delivery(const History& h, const Options& options) {
   Report r;
-  auto problem = [&](std::string text) {
+  auto problem = [&](std::size_t& category, std::string text) {
     if (r.problems.size() < options.max_problems) r.problems.push_back(std::move(text));
     ++r.problem_count;
+    ++category;
   };
   std::unordered_map<std::uint64_t, Pushed> pushed;
   pushed.reserve(h.size());
@@ -61,13 +62,13 @@ Report check_delivery(const History& h, const Options& options) {
     const Operation& op = h[i];
     if (op.code != queue::kPush) continue;
     if (!is_item(op.arg[0])) {
-      problem("push by actor " + std::to_string(op.actor) + " of an untagged word " + format_word(op.arg[0]) +
+      problem(r.malformed, "push by actor " + std::to_string(op.actor) + " of an untagged word " + format_word(op.arg[0]) +
               " (test bug: encode items with delivery::encode)");
       continue;
     }
     Pushed& p = pushed[op.arg[0]];
     if (p.push != kNone) {
-      problem("item " + name(decode(op.arg[0], op.arg[1])) + " pushed twice (test bug: sequence numbers must be unique)");
+      problem(r.malformed, "item " + name(decode(op.arg[0], op.arg[1])) + " pushed twice (test bug: sequence numbers must be unique)");
       continue;
     }
     p.push = i;
@@ -81,22 +82,22 @@ Report check_delivery(const History& h, const Options& options) {
     ++r.delivered;
     const Item it = decode(w0, w1);
     if (!is_item(w0)) {
-      problem("corruption: " + where + " delivered " + format_word(w0) + "/" + format_word(w1) + ", not an item");
+      problem(r.corrupted, "corruption: " + where + " delivered " + format_word(w0) + "/" + format_word(w1) + ", not an item");
       return;
     }
     auto found = pushed.find(w0);
     if (found == pushed.end() || found->second.push == kNone) {
-      problem("corruption: " + where + " delivered " + name(it) + ", which nobody pushed");
+      problem(r.corrupted, "corruption: " + where + " delivered " + name(it) + ", which nobody pushed");
       return;
     }
     Pushed& p = found->second;
     const Operation& push = h[p.push];
     if (push.arg[1] != w1)
-      problem("corruption: " + where + " delivered " + name(it) + " with checksum " + format_word(w1) +
+      problem(r.corrupted, "corruption: " + where + " delivered " + name(it) + " with checksum " + format_word(w1) +
               ", pushed with " + format_word(push.arg[1]));
     if (!push.pending && push.status != queue::kOk)
-      problem("phantom: " + where + " delivered " + name(it) + ", whose push reported full");
-    if (++p.deliveries == 2) problem("duplicate: " + name(it) + " delivered more than once (again by " + where + ")");
+      problem(r.corrupted, "phantom: " + where + " delivered " + name(it) + ", whose push reported full");
+    if (++p.deliveries == 2) problem(r.duplicated, "duplicate: " + name(it) + " delivered more than once (again by " + where + ")");
     if (pop != kNone && p.pop == kNone) p.pop = pop;
     if (pop == kNone) p.remaining = true;
   };
@@ -121,7 +122,7 @@ Report check_delivery(const History& h, const Options& options) {
     if (!push.pending && push.status == queue::kOk && p.deliveries == 0) {
       ++r.missing;
       if (r.missing > r.pops_pending) {
-        problem("loss: " + name(decode(w0, push.arg[1])) + " (push acknowledged at t=" + std::to_string(push.ret) +
+        problem(r.lost, "loss: " + name(decode(w0, push.arg[1])) + " (push acknowledged at t=" + std::to_string(push.ret) +
                 ") was never delivered and is not in the queue");
       }
     }
@@ -139,13 +140,13 @@ Report check_delivery(const History& h, const Options& options) {
         const Operation& pop = h[p.pop];
         if (latest_earlier_pop != kNone && pop.ret < latest_earlier_pop_invoke) {
           const Operation& other = h[latest_earlier_pop];
-          problem("FIFO: " + name(it) + " popped by actor " + std::to_string(pop.actor) + " returned at t=" +
+          problem(r.misordered, "FIFO: " + name(it) + " popped by actor " + std::to_string(pop.actor) + " returned at t=" +
                   std::to_string(pop.ret) + ", before the pop of earlier " +
                   name(decode(other.value[0], other.value[1])) + " by actor " + std::to_string(other.actor) +
                   " was invoked at t=" + std::to_string(other.invoke));
         }
         if (left_behind != kNone)
-          problem("FIFO: " + name(it) + " was popped while earlier " +
+          problem(r.misordered, "FIFO: " + name(it) + " was popped while earlier " +
                   name(decode(h[left_behind].arg[0], h[left_behind].arg[1])) + " stayed in the queue");
         if (pop.invoke >= latest_earlier_pop_invoke || latest_earlier_pop == kNone) {
           latest_earlier_pop_invoke = std::max(latest_earlier_pop_invoke, pop.invoke);

@@ -47,6 +47,9 @@ struct Report {
   std::size_t delivered = 0, pops_pending = 0, missing = 0;
   std::vector<std::string> problems;  // at most Options::max_problems
   std::size_t problem_count = 0;
+  // problem_count by kind: acknowledged items never delivered; delivered twice; delivered but not
+  // as pushed (garbage, unknown, wrong checksum, a push that said full); out of FIFO order; test bugs.
+  std::size_t lost = 0, duplicated = 0, corrupted = 0, misordered = 0, malformed = 0;
   bool ok() const { return problem_count == 0; }
   std::string text() const;
 };
