@@ -74,8 +74,16 @@ int count_hits(const char*, int*, void**, unsigned int*) {
 }
 #endif
 
+std::uint32_t g_armed_store = 0;
+
 // Arms the crash plan in this (child) process. Returns an error message, or "".
 std::string arm(const CrashPlan& plan) {
+  if (const auto* st = std::get_if<StoreAt>(&plan)) {
+    if (st->store == 0) return "store numbers start at 1";
+    g_armed_store = st->store;
+    if (g_child_slot != nullptr) g_child_slot->hit = st->store;
+    return "";
+  }
   if (const auto* at = std::get_if<CrashAt>(&plan)) {
 #if defined(SHMC_FAULT_INJECTION)
     if (crash::find_point(at->point) == nullptr) return "unknown crash point '" + at->point + "'";
@@ -142,12 +150,14 @@ bool crash_injection_available() {
 std::string describe(const CrashPlan& plan) {
   if (const auto* at = std::get_if<CrashAt>(&plan)) return "crash at " + at->point + " hit " + std::to_string(at->hit);
   if (const auto* k = std::get_if<KillAfter>(&plan)) return "SIGKILL after " + std::to_string(k->delay.count()) + " us";
+  if (const auto* st = std::get_if<StoreAt>(&plan)) return "crash before store " + std::to_string(st->store);
   return "no crash";
 }
 
 std::string crash_plan_text(const CrashPlan& plan) {
   if (const auto* at = std::get_if<CrashAt>(&plan)) return "at:" + at->point + ":" + std::to_string(at->hit);
   if (const auto* k = std::get_if<KillAfter>(&plan)) return "after:" + std::to_string(k->delay.count()) + "us";
+  if (const auto* st = std::get_if<StoreAt>(&plan)) return "store:" + std::to_string(st->store);
   return "none";
 }
 
@@ -166,6 +176,12 @@ bool parse_crash_plan(std::string_view s, CrashPlan& out) {
     out = KillAfter{std::chrono::microseconds(us)};
     return true;
   }
+  if (s.starts_with("store:")) {
+    StoreAt st;
+    if (!number(s.substr(6), st.store) || st.store == 0) return false;
+    out = st;
+    return true;
+  }
   if (s.starts_with("at:")) {
     const auto colon = s.rfind(':');
     if (colon <= 3) return false;
@@ -176,6 +192,8 @@ bool parse_crash_plan(std::string_view s, CrashPlan& out) {
   }
   return false;
 }
+
+std::uint32_t armed_store() { return g_armed_store; }
 
 void ActorContext::doing(std::string_view what) {
   auto* slot = static_cast<Slot*>(slot_);

@@ -50,13 +50,23 @@ struct KillAfter {
   std::chrono::microseconds delay{0};
   friend bool operator==(const KillAfter&, const KillAfter&) = default;
 };
+// SIGKILL the actor just before its store-th store to a trapped shared range
+// (harness/store_crash, store_trap.hpp): the runner only records the number
+// (armed_store()); the actor's body opens the store-trap window around the
+// operation it wants crashed. Dies with crash_point "store/<k>/range/<i>", hit k.
+struct StoreAt {
+  std::uint32_t store = 1;
+  friend bool operator==(const StoreAt&, const StoreAt&) = default;
+};
 // The one crash-plan type of actors, plans (harness/plan) and campaigns.
-using CrashPlan = std::variant<std::monostate, CrashAt, KillAfter>;
+using CrashPlan = std::variant<std::monostate, CrashAt, KillAfter, StoreAt>;
 std::string describe(const CrashPlan& plan);  // "crash at <point> hit <n>", for people
-// The text form of plans: "none", "at:<point>:<hit>", "after:<microseconds>us".
+// The text form of plans: "none", "at:<point>:<hit>", "after:<microseconds>us", "store:<k>".
 std::string crash_plan_text(const CrashPlan& plan);
 // The inverse of crash_plan_text(); false when the text is none of those forms.
 bool parse_crash_plan(std::string_view text, CrashPlan& out);
+// In an actor process: the k of its StoreAt plan, 0 when it has none (store_trap reads it).
+std::uint32_t armed_store();
 
 class ActorContext {
  public:
