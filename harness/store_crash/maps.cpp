@@ -2,7 +2,6 @@
 // /proc/self/maps (a library's own mapping, such as Boost's message_queue),
 // and the text of a store death's crash point.
 #include <charconv>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -19,7 +18,7 @@ Range range_of(const void* base, std::size_t size, std::string name) {
   return Range{first, static_cast<std::size_t>(end - first), std::move(name)};
 }
 
-Result<Range> find_mapping(std::string_view shm_name) {
+Result<std::vector<Range>> find_mappings(std::string_view shm_name) {
   std::string_view bare = shm_name;
   while (bare.starts_with('/')) bare.remove_prefix(1);
   if (bare.empty() || bare.find('/') != std::string_view::npos)
@@ -28,28 +27,43 @@ Result<Range> find_mapping(std::string_view shm_name) {
   std::ifstream maps("/proc/self/maps");
   if (!maps) return sys_error("open", "/proc/self/maps");
   std::vector<Range> pieces;
+  std::uint64_t last_offset = 0;  // file offset of pieces.back()
   std::string line;
   while (std::getline(maps, line)) {
     // "start-end perms offset dev inode   path" (path may end in " (deleted)": then it is not this name).
     const auto slash = line.find('/');
     if (slash == std::string::npos || std::string_view(line).substr(slash) != path) continue;
     std::uintptr_t start = 0, end = 0;
-    const auto dash = line.find('-');
-    const auto space = line.find(' ');
-    if (dash == std::string::npos || space == std::string::npos || dash > space) continue;
-    std::from_chars(line.data(), line.data() + dash, start, 16);
-    std::from_chars(line.data() + dash + 1, line.data() + space, end, 16);
+    std::uint64_t offset = 0;
+    std::istringstream fields(line.substr(0, slash));
+    std::string span, perms, off;
+    fields >> span >> perms >> off;
+    const auto dash = span.find('-');
+    if (dash == std::string::npos) continue;
+    std::from_chars(span.data(), span.data() + dash, start, 16);
+    std::from_chars(span.data() + dash + 1, span.data() + span.size(), end, 16);
+    std::from_chars(off.data(), off.data() + off.size(), offset, 16);
     if (end <= start) continue;
-    if (!pieces.empty() && pieces.back().begin + pieces.back().size == start)
+    // One mapping split by mprotect continues in address and in file offset; a second mmap starts again.
+    if (!pieces.empty() && pieces.back().begin + pieces.back().size == start &&
+        last_offset + pieces.back().size == offset) {
       pieces.back().size += end - start;
-    else
+    } else {
       pieces.push_back(Range{start, static_cast<std::size_t>(end - start), path});
+      last_offset = offset;
+    }
   }
   if (pieces.empty()) return make_error(Errc::not_found, path + " is not mapped in this process");
-  if (pieces.size() > 1)
-    return make_error(Errc::invalid_argument,
-                      path + " is mapped " + std::to_string(pieces.size()) + " times: name the one to trap with range_of");
-  return pieces.front();
+  return pieces;
+}
+
+Result<Range> find_mapping(std::string_view shm_name) {
+  auto all = find_mappings(shm_name);
+  if (!all) return all.error();
+  if (all->size() > 1)
+    return make_error(Errc::invalid_argument, all->front().name + " is mapped " + std::to_string(all->size()) +
+                                                  " times: trap them all (find_mappings) or name one with range_of");
+  return all->front();
 }
 
 std::string store_point(std::uint64_t k, std::size_t range) {

@@ -78,7 +78,7 @@ TEST(StoreTrapPitfalls, AForeignSigsegvStillKillsWithSigsegv) {
   EXPECT_EQ(m.bytes()[0], 1);
 }
 
-TEST(StoreTrapPitfalls, AForeignSigsegvUnderASanIsStillASanReport) {
+TEST(StoreTrapPitfalls, AForeignSigsegvInASanitizerBuildIsTheSanitizersReport) {
   SHMC_REQUIRE_STORE_TRAPS();
   if (!kSanitized) GTEST_SKIP() << "not a sanitizer build";
   ShmMapping m(4096);
@@ -181,6 +181,17 @@ TEST(StoreTrapPitfalls, FindMappingByName) {
   EXPECT_EQ(trap::find_mapping(m.name().substr(1)).ok(), true) << "Boost spells names without the slash";
   EXPECT_EQ(trap::find_mapping("/shmconform-not-mapped-anywhere").error().code, Errc::not_found);
   EXPECT_EQ(trap::find_mapping("a/b").error().code, Errc::invalid_argument);
+  // A second mapping of the same object: find_mapping asks which, find_mappings gives both.
+  const int fd = ::shm_open(m.name().c_str(), O_RDWR, 0600);
+  ASSERT_GE(fd, 0);
+  void* again = ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  ASSERT_NE(again, MAP_FAILED);
+  EXPECT_EQ(trap::find_mapping(m.name()).error().code, Errc::invalid_argument);
+  auto both = trap::find_mappings(m.name());
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->size(), 2u);
+  ::munmap(again, 4096);
 }
 
 TEST(StoreTrapPitfalls, UnsupportedPlatformsSaySoAndRefuse) {

@@ -82,6 +82,9 @@ Range range_of(const void* base, std::size_t size, std::string name);
 // Adjacent pieces of one object are merged; two separate mappings of the same
 // object are invalid_argument (say which one with range_of). not_found if unmapped.
 Result<Range> find_mapping(std::string_view shm_name);
+// Every separate mapping of the object (a forked child also has its parent's):
+// trap them all, a store through any of them is a store to the object.
+Result<std::vector<Range>> find_mappings(std::string_view shm_name);
 
 // "store/<k>/range/<i>": the crash point of a store death, and its inverse.
 std::string store_point(std::uint64_t k, std::size_t range);
