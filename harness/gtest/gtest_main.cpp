@@ -9,10 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <vector>
 
 #include "shmconform/runtime/process_identity.hpp"
 #include "shmconform/harness/leak_guard.hpp"
 #include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/test_registrars.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
 #include <fiu.h>
@@ -44,18 +46,21 @@ void sweep_dead_runs() {
   std::fprintf(stderr, "shmconform: removed %zu leftover(s) of dead test runs from /dev/shm\n", dead.size());
 }
 
+std::vector<void (*)()>& registrars() {
+  static std::vector<void (*)()> r;  // function-local: filled from other translation units' static initialisers
+  return r;
+}
+
 }  // namespace
 
-// A test binary may define this to register tests discovered at run time
-// (e.g. one gtest per conformance check); called after InitGoogleTest.
-extern "C" __attribute__((weak)) void shmc_register_dynamic_tests();
+void shmc::harness::add_test_registrar(void (*registrar)()) { registrars().push_back(registrar); }
 
 int main(int argc, char** argv) {
 #if defined(SHMC_FAULT_INJECTION)
   fiu_init(0);
 #endif
   ::testing::InitGoogleTest(&argc, argv);
-  if (shmc_register_dynamic_tests != nullptr) shmc_register_dynamic_tests();
+  for (auto* registrar : registrars()) registrar();
   sweep_dead_runs();
   ::testing::UnitTest::GetInstance()->listeners().Append(new LeakGuardListener);
   int rc = RUN_ALL_TESTS();

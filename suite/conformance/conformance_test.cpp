@@ -8,6 +8,7 @@
 #include <cctype>
 #include <string>
 
+#include "shmconform/harness/test_registrars.hpp"
 #include "suite/conformance/check_registry.hpp"
 
 namespace {
@@ -47,9 +48,7 @@ class CheckTest : public ::testing::Test {
   const Check* check_;
 };
 
-}  // namespace
-
-extern "C" void shmc_register_dynamic_tests() {
+void register_check_tests() {
   for (const Check& check : registry()) {
     const Check* c = &check;
     // No value parameter: ctest would append it to the test name.
@@ -58,3 +57,7 @@ extern "C" void shmc_register_dynamic_tests() {
                             [c]() -> ::testing::Test* { return new CheckTest(c); });
   }
 }
+
+[[maybe_unused]] const bool registered = (shmc::harness::add_test_registrar(&register_check_tests), true);
+
+}  // namespace

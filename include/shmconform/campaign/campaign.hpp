@@ -37,7 +37,7 @@ struct TrialSpec;
 // structure declared not crash-safe (the textbook semaphore queues), expects
 // its finding: a crash-point trial must end in one of the finding's kinds.
 struct Expectation {
-  std::function<VerdictSet(const TrialSpec&)> allowed;
+  std::function<VerdictSet(const TrialSpec&)> allowed{};
   static Expectation crash_safe();
   // Crash-point trials must end in one of `kinds`; random kills may also end ok (the kill may land outside
   // the protocol). `per_point` (optional) narrows it for some points: return an empty set to keep `kinds`.
@@ -46,10 +46,10 @@ struct Expectation {
 
 // One registered variant of a subject: the thing a campaign runs.
 struct SubjectVariant {
-  std::string subject;      // "ring"
+  std::string subject{};      // "ring"
   std::string variant = "default";  // "robust", "non_robust": planted bugs are variants too
-  std::string description;  // one line
-  std::function<std::unique_ptr<Subject>()> make;
+  std::string description{};  // one line
+  std::function<std::unique_ptr<Subject>()> make{};
   Expectation expect = Expectation::crash_safe();
   std::chrono::milliseconds op_bound{2000};  // TrialSetup::op_bound
   std::string id() const { return subject + ":" + variant; }
@@ -79,32 +79,39 @@ struct CampaignOptions {
 };
 
 struct TrialSpec {
-  std::string id;        // unique within the variant, a valid gtest name: "ring_push_claimed_hit2"
-  std::string label;     // "ring/push/claimed hit 2"
-  std::string family;    // "point", "after_death" or "random"
-  std::string point;     // the armed point ("" for random kills)
-  plan::Plan plan;
+  std::string id{};        // unique within the variant, a valid gtest name: "ring_push_claimed_hit2"
+  std::string label{};     // "ring/push/claimed hit 2"
+  std::string family{};    // "point", "after_death" or "random"
+  std::string point{};     // the armed point ("" for random kills)
+  plan::Plan plan{};
   int victim = -1;       // the armed actor of the concurrent run
 };
 // Every trial of a campaign, generated from the seed before anything runs.
 // A point with no rule becomes a trial that fails with harness_error.
 std::vector<TrialSpec> plan_trials(const SubjectVariant& variant, const CampaignOptions& options);
 
+// The subject's actors for a set-up with their operations, and no crash: a plain concurrent run.
+plan::Plan concurrent_plan(const SubjectVariant& variant, const std::string& profile, std::uint64_t seed);
+
 struct TrialResult {
-  Verdict verdict;
-  std::vector<harness::ActorOutcome> outcomes;  // plan order
-  check::History history;
+  Verdict verdict{};
+  std::vector<harness::ActorOutcome> outcomes{};  // plan order
+  check::History history{};                       // once the run got as far as the checkers
+  std::vector<check::delivery::Item> remaining{}; // what drain() found left, for item queues
   std::chrono::milliseconds wall{0};
-  bool fired = false;  // the victim died by its plan
+  bool fired = false;  // every victim died by its plan
 };
-// One trial: set up, run, judge. Never throws for anything the structure does.
-TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& plan, int victim);
+// One trial: set up, run, judge. Never throws for anything the structure does. The victims are
+// the actors with a crash plan (prior actors run first and must die). require_fired: a victim whose
+// crash did not fire is a harness_error (campaign schedules); otherwise it is judged like any
+// survivor (rapidcheck plans, where a kill delay may outlast the actor's work).
+TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& plan, bool require_fired = true);
 bool expected(const SubjectVariant& variant, const TrialSpec& trial, const Verdict& verdict);
 
 // Shrinks a plan whose trial ended in `kind`: drops actors, operations and crashes while the
 // result stays `kind` (each candidate re-run up to `attempts` times; it counts as failing if any
 // run does), within `budget` of wall time.
-plan::Plan shrink(const SubjectVariant& variant, const plan::Plan& plan, int victim, VerdictKind kind,
+plan::Plan shrink(const SubjectVariant& variant, const plan::Plan& plan, VerdictKind kind,
                   unsigned attempts = 3, std::chrono::milliseconds budget = std::chrono::seconds(20));
 
 // "shmconform replay ring:robust --trial ring_push_claimed_hit2 --seed 0x5eed0005"

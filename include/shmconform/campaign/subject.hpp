@@ -63,7 +63,7 @@ struct OpResult {
   Kind kind = Kind::done;
   std::uint32_t status = 0;
   std::array<std::uint64_t, 2> value{};
-  std::string detail;  // for stuck/corrupt: what it saw ("pop stalled at tail 7 for 2000 ms")
+  std::string detail{};  // for stuck/corrupt: what it saw ("pop stalled at tail 7 for 2000 ms")
 
   static OpResult done(std::uint32_t status, std::uint64_t v0 = 0, std::uint64_t v1 = 0) {
     return OpResult{Kind::done, status, {v0, v1}, {}};
@@ -95,7 +95,7 @@ class Instance {
 };
 
 struct Role {
-  std::string name;  // one word: "producer"
+  std::string name{};  // one word: "producer"
   std::uint32_t count = 1;
 };
 
@@ -107,29 +107,36 @@ enum class Gate { none, same_role_waits, all_wait };
 // (the first matching rule of point_rules() wins; a point of the subject that
 // no rule matches is a harness error, so a new point is never silently untested).
 struct PointRule {
-  std::string prefix;
-  std::string role;         // the first actor of this role is armed; empty: skipped, skip_reason says why
-  std::string skip_reason;  // "the plain variant keeps no undo record"
+  std::string prefix{};
+  std::string role{};         // the first actor of this role is armed; empty: skipped, skip_reason says why
+  std::string skip_reason{};  // "the plain variant keeps no undo record"
   Gate gate = Gate::none;
   // Reached only after an earlier death: an actor of prior_role runs alone
   // first and must die at `prior` (a dead claimant the armed actor then repairs).
-  std::string prior_role;
+  std::string prior_role{};
   harness::CrashAt prior{};
   bool prior_per_hit = false;  // hit n gets n such deaths (n things to repair)
   std::uint32_t max_hit = 0;   // 0: the campaign's hits
-  std::string profile;         // TrialSetup::profile for these trials
+  std::string profile{};         // TrialSetup::profile for these trials
+};
+
+// Random-kill trials: a SIGKILL of a random actor, this long after all actors were released,
+// in this set-up (enough work that the kill lands mid-run; a victim that finished first is a harness error).
+struct RandomKills {
+  std::chrono::microseconds min{500}, max{15000};
+  std::string profile{};
 };
 
 struct TrialSetup {
-  std::string name;     // unique /shmconform-... name: everything the trial creates is named from it
-  std::string profile;  // a PointRule's profile ("" by default)
+  std::string name{};     // unique /shmconform-... name: everything the trial creates is named from it
+  std::string profile{};  // a PointRule's profile ("" by default)
   std::chrono::milliseconds op_bound{2000};  // OpContext::deadline is this far from an operation's start
 };
 
 // A finding of a hook below: its kind and what it saw.
 struct Problem {
   VerdictKind kind = VerdictKind::invariant_broken;
-  std::string detail;
+  std::string detail{};
 };
 
 class Subject {
@@ -152,10 +159,7 @@ class Subject {
   // ---- optional ----
   // Which crash points to arm, and how. Default: none (random kills only).
   virtual std::vector<PointRule> point_rules() const { return {}; }
-  // The window random kills are drawn from (after all actors were released).
-  virtual std::pair<std::chrono::microseconds, std::chrono::microseconds> kill_window() const {
-    return {std::chrono::microseconds(500), std::chrono::microseconds(15000)};
-  }
+  virtual RandomKills random_kills() const { return {}; }
   // After the run, in the test process: what a survivor or monitor does after a peer's death
   // (unblock a dead claimant's slot, take a dead holder's lock over). Bounded like every wait.
   virtual std::optional<Problem> recover(Instance&) { return std::nullopt; }

@@ -25,8 +25,8 @@ std::optional<VerdictKind> verdict_kind_from_string(const std::string& text);
 
 struct Verdict {
   VerdictKind kind = VerdictKind::ok;
-  std::string summary;  // one line: "consumer-1 stuck: pop stalled for 2000 ms at tail 7, after producer-0 died at ..."
-  std::string detail;   // several lines: the checker's report, the per-actor table
+  std::string summary{};  // one line: "consumer-1 stuck: pop stalled for 2000 ms at tail 7, after producer-0 died at ..."
+  std::string detail{};   // several lines: the checker's report, the per-actor table
   bool ok() const { return kind == VerdictKind::ok; }
 };
 

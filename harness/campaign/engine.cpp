@@ -1,0 +1,388 @@
+// run_plan(): one trial of any subject. Set up, run the prior deaths one by
+// one, run the concurrent actors with the victim armed, then judge in a fixed
+// order: the plan fired, every survivor finished, recovery, audit, drain, the
+// subject's validate(), the delivery checker, the linearizability checker.
+// The first problem found is the verdict; the others go into its detail.
+#include <atomic>
+#include <csignal>
+#include <cstring>
+
+#include "shmconform/campaign/campaign.hpp"
+#include "shmconform/check/linearizability.hpp"
+#include "shmconform/harness/poll_until.hpp"
+#include "shmconform/harness/run_names.hpp"
+#include "shmconform/harness/shared_region.hpp"
+#include "shmconform/history/history_log.hpp"
+#include "shmconform/runtime/process_identity.hpp"
+
+namespace shmc::campaign {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One per actor, in anonymous shared memory: who it is and whether it ended.
+struct Participant {
+  std::atomic<std::uint64_t> identity;  // packed ProcessIdentity, 0 until the body started
+  std::atomic<std::uint32_t> finished;
+};
+
+// How an actor's body ended, written by the body itself before it returns.
+enum class Ending : std::uint32_t { none, ok, stuck, corrupt, error };
+struct ActorReport {
+  std::atomic<std::uint32_t> ending;
+  std::uint32_t op;  // the operation it stopped at
+  char detail[240];
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free);
+
+void report(ActorReport& r, Ending ending, std::size_t op, std::string_view detail) {
+  const std::size_t n = std::min(detail.size(), sizeof r.detail - 1);
+  std::memcpy(r.detail, detail.data(), n);
+  r.detail[n] = '\0';
+  r.op = static_cast<std::uint32_t>(op);
+  r.ending.store(static_cast<std::uint32_t>(ending), std::memory_order_release);
+}
+
+check::Operation as_operation(int actor, const Op& op) {
+  check::Operation o;
+  o.actor = actor;
+  o.code = op.code;
+  o.arg = op.arg;
+  return o;
+}
+
+std::string actor_name(const plan::Plan& p, std::size_t i) {
+  int k = 0;
+  for (std::size_t j = 0; j < i; ++j) k += p.actors[j].role == p.actors[i].role && p.actors[j].prior == p.actors[i].prior;
+  return (p.actors[i].prior ? "prior-" : "") + p.actors[i].role + "-" + std::to_string(k);
+}
+
+// Everything one trial's actors share; lives in the test process, inherited by fork.
+struct Trial {
+  const SubjectVariant& variant;
+  const plan::Plan& plan;
+  Subject& subject;
+  const check::Model& model;
+  TrialSetup setup;
+  history::HistoryLog& log;
+  harness::SharedArray<Participant> participants;
+  harness::SharedArray<ActorReport> reports;
+
+  // never_started_is_gone: an actor SIGKILLed before its first instruction never registers;
+  // after a while, waiting for it is pointless (whatever it does later is drained and checked).
+  bool ended(std::size_t j, bool never_started_is_gone) const {
+    if (participants[j].finished.load(std::memory_order_acquire) != 0) return true;
+    const std::uint64_t id = participants[j].identity.load(std::memory_order_acquire);
+    if (id == 0) return never_started_is_gone;
+    return liveness(unpack(id)) == Liveness::dead;  // unknown is not dead
+  }
+
+  int run_actor(std::size_t i, harness::ActorContext& ctx);
+};
+
+class Context final : public OpContext {
+ public:
+  Context(const Trial& t, std::size_t me, Clock::time_point actor_started, bool is_audit)
+      : t_(t), me_(me), actor_started_(actor_started), deadline_(Clock::now() + t.setup.op_bound), audit_(is_audit) {}
+  bool role_ended(std::string_view role) const override {
+    if (audit_) return true;  // the test process audits after every actor ended
+    // An actor SIGKILLed before it registered never will: after a while, stop waiting for it.
+    const bool give_up_on_unstarted =
+        Clock::now() - actor_started_ > std::min<std::chrono::milliseconds>(t_.setup.op_bound / 2, std::chrono::milliseconds(250));
+    for (std::size_t j = 0; j < t_.plan.actors.size(); ++j) {
+      const auto& a = t_.plan.actors[j];
+      if (j == me_ || a.prior || a.role != role) continue;
+      if (!t_.ended(j, give_up_on_unstarted)) return false;
+    }
+    return true;
+  }
+  Clock::time_point deadline() const override { return deadline_; }
+  void doing(std::string_view what) override {
+    if (ctx_ != nullptr) ctx_->doing(what);
+  }
+  int actor() const override { return static_cast<int>(me_); }
+  harness::ActorContext* ctx_ = nullptr;
+
+ private:
+  const Trial& t_;
+  std::size_t me_;
+  Clock::time_point actor_started_;
+  Clock::time_point deadline_;
+  bool audit_;
+};
+
+int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
+  Participant& me = participants[i];
+  ActorReport& rep = reports[i];
+  me.identity.store(pack(self_identity()), std::memory_order_release);
+  struct Finish {  // marks the participant finished however the body leaves
+    Participant& p;
+    ~Finish() { p.finished.store(1, std::memory_order_release); }
+  } finish{me};
+  const auto started = Clock::now();
+  const plan::ActorPlan& a = plan.actors[i];
+  if (a.waits_for >= 0) {
+    ctx.doing("waiting for " + actor_name(plan, static_cast<std::size_t>(a.waits_for)) + " to end");
+    if (!harness::poll_until([&] { return ended(static_cast<std::size_t>(a.waits_for), false); }, ctx.deadline())) {
+      report(rep, Ending::error, 0, "waited for " + actor_name(plan, static_cast<std::size_t>(a.waits_for)) +
+                                        " to end until the run's deadline");
+      return 0;
+    }
+  }
+  ctx.doing("open");
+  auto inst = subject.open(setup);
+  if (!inst) {
+    report(rep, Ending::error, 0, "open: " + inst.error().describe());
+    return 0;
+  }
+  auto rec = log.recorder(static_cast<int>(i));
+  for (std::size_t k = 0; k < a.ops.size(); ++k) {
+    const Op& op = a.ops[k];
+    ctx.doing("op " + std::to_string(k) + ": " + model.describe_call(as_operation(static_cast<int>(i), op)));
+    if (auto r = rec.invoke(op.code, op.arg[0], op.arg[1]); !r) {
+      report(rep, Ending::error, k, "history: " + r.error().describe());
+      return 0;
+    }
+    Context octx(*this, i, started, false);
+    octx.ctx_ = &ctx;
+    const OpResult r = (*inst)->perform(op, octx);
+    if (r.kind == OpResult::Kind::stuck) {  // the operation stays pending: it may or may not have happened
+      report(rep, Ending::stuck, k, r.detail);
+      return 0;
+    }
+    if (r.kind == OpResult::Kind::corrupt) {
+      report(rep, Ending::corrupt, k, r.detail);
+      return 0;
+    }
+    if (auto c = rec.complete(r.status, r.value[0], r.value[1]); !c) {
+      report(rep, Ending::error, k, "history: " + c.error().describe());
+      return 0;
+    }
+  }
+  ctx.doing("done");
+  report(rep, Ending::ok, a.ops.size(), "");
+  return 0;
+}
+
+struct Finding {
+  VerdictKind kind;
+  std::string summary;
+};
+
+// Severity order: a signal or a corrupt value is worse than a stuck peer, which is a real finding;
+// a harness error says the trial proved nothing.
+int severity(VerdictKind k) {
+  switch (k) {
+    case VerdictKind::unexpected_signal: return 0;
+    case VerdictKind::corrupted: return 1;
+    case VerdictKind::duplicated: return 2;
+    case VerdictKind::lost: return 3;
+    case VerdictKind::survivor_stuck: return 4;
+    case VerdictKind::not_linearizable: return 5;
+    case VerdictKind::invariant_broken: return 6;
+    case VerdictKind::harness_error: return 7;
+    case VerdictKind::ok: return 8;
+  }
+  return 8;
+}
+
+bool armed(const plan::ActorPlan& a) { return !std::holds_alternative<std::monostate>(a.crash); }
+
+std::string crash_summary(const plan::Plan& p, const std::vector<harness::ActorOutcome>& outcomes) {
+  std::string s;
+  for (std::size_t i = 0; i < p.actors.size(); ++i) {
+    if (!armed(p.actors[i])) continue;
+    if (!s.empty()) s += ", ";
+    const bool died = i < outcomes.size() && outcomes[i].killed_by_plan();
+    s += actor_name(p, i) + (died ? " died: " : " was armed: ") + harness::describe(p.actors[i].crash);
+  }
+  return s.empty() ? "no crash" : s;
+}
+
+std::string signal_name(int sig) {
+  const char* text = ::strsignal(sig);
+  return "signal " + std::to_string(sig) + (text != nullptr ? std::string(" (") + text + ")" : std::string());
+}
+
+}  // namespace
+
+TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool require_fired) {
+  const auto t0 = Clock::now();
+  TrialResult out;
+  std::vector<Finding> findings;
+  std::string detail;
+  auto done = [&]() -> TrialResult& {
+    out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+    if (findings.empty()) {
+      out.verdict = Verdict{VerdictKind::ok, "ok", detail};
+      return out;
+    }
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding& a, const Finding& b) { return severity(a.kind) < severity(b.kind); });
+    std::string all;
+    for (const auto& f : findings) all += std::string("  ") + to_string(f.kind) + ": " + f.summary + "\n";
+    out.verdict = Verdict{findings.front().kind, findings.front().summary, all + detail};
+    return out;
+  };
+  auto harness_error = [&](std::string why) -> TrialResult& {
+    findings.push_back({VerdictKind::harness_error, std::move(why)});
+    return done();
+  };
+  if (p.actors.empty()) return harness_error("the plan has no actors");
+  for (const auto& a : p.actors)
+    if (std::holds_alternative<harness::CrashAt>(a.crash) && !harness::crash_injection_available())
+      return harness_error("crash points are compiled out in this build");
+
+  const auto subject = variant.make();
+  TrialSetup setup{harness::unique_name(variant.subject), p.profile, variant.op_bound};
+  if (auto created = subject->create(setup); !created) return harness_error("create: " + created.error().describe());
+  const auto model = subject->model(setup);
+  const auto audit_ops = subject->audit(setup);
+  std::size_t longest = audit_ops.size();
+  for (const auto& a : p.actors) longest = std::max(longest, a.ops.size());
+  const auto n = p.actors.size();
+  auto log = history::HistoryLog::create(harness::unique_name("hist"), static_cast<std::uint32_t>(n + 1),
+                                         static_cast<std::uint32_t>(2 * longest + 4));
+  if (!log) return harness_error("history log: " + log.error().describe());
+  Trial trial{variant, p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
+              harness::SharedArray<ActorReport>(n)};
+  auto body = [&trial](std::size_t i) {
+    return [&trial, i](harness::ActorContext& ctx) { return trial.run_actor(i, ctx); };
+  };
+  const auto run_timeout = std::max<std::chrono::milliseconds>(std::chrono::seconds(30), variant.op_bound * 10);
+
+  out.outcomes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {  // the earlier deaths, one at a time
+    if (!p.actors[i].prior) continue;
+    out.outcomes[i] = harness::run_in_child(actor_name(p, i), body(i), run_timeout, p.actors[i].crash);
+    out.outcomes[i].name = actor_name(p, i);
+    if (!out.outcomes[i].killed_by_plan())
+      return harness_error(actor_name(p, i) + " was to die first (" + harness::describe(p.actors[i].crash) +
+                           ") but " + out.outcomes[i].describe() + " (its " + std::to_string(p.actors[i].ops.size()) +
+                           " ops never reached the point)");
+  }
+  {
+    harness::Actors actors;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p.actors[i].prior) continue;
+      actors.add(actor_name(p, i), body(i), p.actors[i].crash);
+      index.push_back(i);
+    }
+    auto outcomes = actors.run(run_timeout);
+    for (std::size_t k = 0; k < index.size(); ++k) out.outcomes[index[k]] = std::move(outcomes[k]);
+  }
+  detail += harness::describe(out.outcomes) + "\n";
+  const std::string after = crash_summary(p, out.outcomes);
+
+  out.fired = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p.actors[i].prior || !armed(p.actors[i]) || out.outcomes[i].killed_by_plan()) continue;
+    out.fired = false;
+    if (!require_fired) continue;
+    const std::string planned = harness::describe(p.actors[i].crash);
+    findings.push_back({VerdictKind::harness_error,
+                        std::holds_alternative<harness::CrashAt>(p.actors[i].crash)
+                            ? actor_name(p, i) + " was armed (" + planned + ") but the point was never reached in its " +
+                                  std::to_string(p.actors[i].ops.size()) + " ops: " + out.outcomes[i].describe()
+                            : actor_name(p, i) + " finished before its " + planned + ": " + out.outcomes[i].describe()});
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p.actors[i].prior || out.outcomes[i].killed_by_plan()) continue;
+    const auto& o = out.outcomes[i];
+    const std::string who = actor_name(p, i);
+    const auto& rep = trial.reports[i];
+    const auto ending = static_cast<Ending>(rep.ending.load(std::memory_order_acquire));
+    const std::string at_op =
+        rep.op < p.actors[i].ops.size()
+            ? "op " + std::to_string(rep.op) + " " +
+                  model->describe_call(as_operation(static_cast<int>(i), p.actors[i].ops[rep.op]))
+            : "its end";
+    if (o.end == harness::ActorOutcome::End::signalled) {
+      findings.push_back({VerdictKind::unexpected_signal, who + " died of " + signal_name(o.signal) + " while '" +
+                                                              o.last_doing + "', after " + after});
+    } else if (o.end == harness::ActorOutcome::End::timed_out) {
+      findings.push_back({VerdictKind::survivor_stuck, who + " was still running at the run's deadline, doing '" +
+                                                           o.last_doing + "', after " + after});
+    } else if (o.end == harness::ActorOutcome::End::threw) {
+      findings.push_back({VerdictKind::harness_error, who + " threw: " + o.message});
+    } else if (o.end != harness::ActorOutcome::End::exited) {
+      findings.push_back({VerdictKind::harness_error, who + ": " + o.describe()});
+    } else if (ending == Ending::stuck) {
+      findings.push_back({VerdictKind::survivor_stuck, who + " stuck at " + at_op + ": " + rep.detail + ", after " + after});
+    } else if (ending == Ending::corrupt) {
+      findings.push_back({VerdictKind::corrupted, who + " at " + at_op + ": " + rep.detail + ", after " + after});
+    } else if (ending != Ending::ok) {
+      findings.push_back({VerdictKind::harness_error, who + " at " + at_op + ": " + (ending == Ending::error ? std::string(rep.detail) : o.describe())});
+    }
+  }
+  if (!findings.empty()) return done();
+
+  // The test process, now the only one left: recovery, audit, drain, validation.
+  auto inst = subject->open(setup);
+  if (!inst) return harness_error("open after the run: " + inst.error().describe());
+  if (auto problem = subject->recover(**inst)) {
+    findings.push_back({problem->kind, "recovery after " + after + ": " + problem->detail});
+    return done();
+  }
+  auto rec = log->recorder(static_cast<int>(n));
+  for (std::size_t k = 0; k < audit_ops.size(); ++k) {
+    const Op& op = audit_ops[k];
+    if (auto r = rec.invoke(op.code, op.arg[0], op.arg[1]); !r) return harness_error("history: " + r.error().describe());
+    Context octx(trial, n, Clock::now(), true);
+    const OpResult r = (*inst)->perform(op, octx);
+    const std::string what = "the audit's " + model->describe_call(as_operation(static_cast<int>(n), op));
+    if (r.kind == OpResult::Kind::stuck) {
+      findings.push_back({VerdictKind::survivor_stuck, what + " stuck: " + r.detail + ", after " + after});
+      return done();
+    }
+    if (r.kind == OpResult::Kind::corrupt) {
+      findings.push_back({VerdictKind::corrupted, what + ": " + r.detail + ", after " + after});
+      return done();
+    }
+    if (auto c = rec.complete(r.status, r.value[0], r.value[1]); !c) return harness_error("history: " + c.error().describe());
+  }
+  check::delivery::Options delivery_options;
+  if (subject->delivers_items()) {
+    if (auto problem = subject->drain(**inst, delivery_options.remaining)) {
+      findings.push_back({problem->kind, "drain after " + after + ": " + problem->detail});
+      return done();
+    }
+  }
+  if (auto problem = subject->validate(**inst)) {
+    findings.push_back({problem->kind, "validate after " + after + ": " + problem->detail});
+    return done();
+  }
+  auto history = log->collect();
+  if (!history) return harness_error("history: " + history.error().describe());
+  out.history = std::move(*history);
+  out.remaining = delivery_options.remaining;
+  if (subject->delivers_items()) {
+    const auto d = check::delivery::check_delivery(out.history, delivery_options);
+    const std::string text = d.problems.empty() ? d.text() : d.problems.front();
+    if (d.malformed != 0) findings.push_back({VerdictKind::harness_error, "delivery: " + text});
+    else if (d.corrupted != 0) findings.push_back({VerdictKind::corrupted, text + ", after " + after});
+    else if (d.duplicated != 0) findings.push_back({VerdictKind::duplicated, text + ", after " + after});
+    else if (d.lost != 0) findings.push_back({VerdictKind::lost, text + ", after " + after});
+    else if (d.misordered != 0) findings.push_back({VerdictKind::not_linearizable, text + ", after " + after});
+    if (!d.ok()) {
+      detail += d.text();
+      return done();
+    }
+  }
+  check::CheckOptions budget;
+  budget.max_configurations = 2'000'000;
+  const auto lin = check::check_linearizable(out.history, *model, budget);
+  if (lin.verdict == check::Verdict::not_linearizable) {
+    detail += lin.report;
+    std::string first_line = lin.report.substr(0, lin.report.find('\n'));
+    findings.push_back({VerdictKind::not_linearizable, first_line + ", after " + after});
+  } else if (lin.verdict == check::Verdict::unknown) {
+    findings.push_back({VerdictKind::harness_error, "the linearizability search gave up after " +
+                                                        std::to_string(lin.configurations) + " configurations"});
+  }
+  return done();
+}
+
+}  // namespace shmc::campaign

@@ -1,0 +1,143 @@
+// Replay lines, failure reports, and `shmconform replay`.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "shmconform/campaign/campaign.hpp"
+
+namespace shmc::campaign {
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::filesystem::path failure_dir() {
+  if (const char* d = std::getenv("SHMC_FAILURE_DIR"); d != nullptr && *d != '\0') return d;
+  const char* tmp = std::getenv("TMPDIR");
+  return std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / "shmconform-failures";
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: shmconform replay SUBJECT[:VARIANT] PLAN-FILE|- [--times N]\n"
+               "       shmconform replay SUBJECT[:VARIANT] --trial ID [--seed S] [--times N]\n"
+               "       shmconform replay --list\n");
+  return 2;
+}
+
+}  // namespace
+
+std::string replay_line(const SubjectVariant& variant, const TrialSpec& trial, const CampaignOptions& options) {
+  return "shmconform replay " + variant.id() + " --trial " + trial.id + " --seed " + hex(options.seed);
+}
+
+std::string replay_file_line(const SubjectVariant& variant, const TrialSpec& trial, const plan::Plan& plan) {
+  std::error_code ec;
+  const auto dir = failure_dir();
+  std::filesystem::create_directories(dir, ec);
+  const auto file = dir / (variant.subject + "-" + variant.variant + "-" + trial.id + ".plan");
+  std::ofstream out(file);
+  out << plan::to_text(plan);
+  if (!out) return {};
+  return "shmconform replay " + variant.id() + " " + file.string();
+}
+
+std::string failure_report(const SubjectVariant& variant, const TrialSpec& trial, const TrialResult& result,
+                           const CampaignOptions& options) {
+  std::string s = variant.id() + " " + trial.label + ": " + to_string(result.verdict.kind) +
+                  " (expected " + variant.expect.allowed(trial).describe() + ")\n  " + result.verdict.summary + "\n" +
+                  result.verdict.detail + plan::describe(trial.plan) + "replay: " + replay_line(variant, trial, options) +
+                  "\n";
+  if (auto line = replay_file_line(variant, trial, trial.plan); !line.empty()) s += "replay: " + line + "\n";
+  return s;
+}
+
+int replay_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  if (args.size() == 1 && args[0] == "--list") {
+    for (const SubjectVariant* v : subjects()) std::printf("%-32s %s\n", v->id().c_str(), v->description.c_str());
+    return 0;
+  }
+  if (args.empty()) return usage();
+  const SubjectVariant* variant = find_subject(args[0]);
+  if (variant == nullptr) {
+    std::fprintf(stderr, "replay: no subject '%s' (see --list)\n", args[0].c_str());
+    return 2;
+  }
+  unsigned times = 5;
+  std::string plan_file, trial_id;
+  CampaignOptions options = CampaignOptions::long_run().with_environment();  // long: every trial id exists
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    try {
+      if (args[i] == "--times" && has_value) times = static_cast<unsigned>(std::stoul(args[++i]));
+      else if (args[i] == "--trial" && has_value) trial_id = args[++i];
+      else if (args[i] == "--seed" && has_value) options.seed = std::stoull(args[++i], nullptr, 0);
+      else if (plan_file.empty() && (args[i] == "-" || !args[i].starts_with("--"))) plan_file = args[i];
+      else return usage();
+    } catch (const std::exception&) {
+      return usage();
+    }
+  }
+  if (times == 0 || plan_file.empty() == trial_id.empty()) return usage();
+  TrialSpec trial;
+  if (!trial_id.empty()) {
+    bool found = false;
+    for (auto& t : plan_trials(*variant, options))
+      if (t.id == trial_id) {
+        trial = std::move(t);
+        found = true;
+        break;
+      }
+    if (!found) {
+      std::fprintf(stderr, "replay: %s has no trial '%s' (`shmconform campaign %s --long` lists them)\n",
+                   variant->id().c_str(), trial_id.c_str(), variant->id().c_str());
+      return 2;
+    }
+  } else {
+    std::string text;
+    if (plan_file == "-") {
+      text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+      std::ifstream in(plan_file);
+      if (!in) {
+        std::fprintf(stderr, "replay: cannot read '%s'\n", plan_file.c_str());
+        return 2;
+      }
+      std::ostringstream s;
+      s << in.rdbuf();
+      text = s.str();
+    }
+    auto parsed = plan::parse_plan(text);
+    if (!parsed) {
+      std::fprintf(stderr, "replay: %s\n", parsed.error().describe().c_str());
+      return 2;
+    }
+    trial.id = "plan";
+    trial.label = "plan from " + plan_file;
+    trial.family = "point";
+    trial.plan = std::move(*parsed);
+  }
+  std::printf("%s", plan::describe(trial.plan).c_str());
+  unsigned unexpected = 0;
+  for (unsigned run = 1; run <= times; ++run) {
+    const TrialResult r = run_plan(*variant, trial.plan);
+    const bool ok = expected(*variant, trial, r.verdict);
+    unexpected += ok ? 0 : 1;
+    std::printf("run %u/%u: %s%s (%lld ms): %s\n", run, times, to_string(r.verdict.kind), ok ? "" : " (UNEXPECTED)",
+                static_cast<long long>(r.wall.count()), r.verdict.summary.c_str());
+    if (!ok) std::printf("%s", r.verdict.detail.c_str());
+  }
+  std::printf("%u of %u runs as %s expects\n", times - unexpected, times, variant->id().c_str());
+  return unexpected == 0 ? 0 : 1;
+}
+
+}  // namespace shmc::campaign
