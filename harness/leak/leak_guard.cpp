@@ -6,18 +6,24 @@
 #include <string_view>
 #include <unistd.h>
 
+#include "shmconform/runtime/crash_point.hpp"
+
 namespace shmc::harness {
 
 std::vector<std::string> leftovers_with_prefix(const std::string& prefix) {
   std::string_view bare{prefix};
   if (bare.starts_with("/")) bare.remove_prefix(1);
   std::vector<std::string> out;
+  // The planted bug of issue 14, class 6 (tests only): "contains the prefix" taken for "is ours".
+  const bool planted_anywhere =
+      SHMC_FAULT_POINT("leak/planted_prefix_anywhere", "planted bug: a name containing the prefix anywhere counts as ours");
   DIR* dir = ::opendir(kDevShm);
   if (dir == nullptr) return out;
   while (dirent* e = ::readdir(dir)) {
     std::string_view name{e->d_name};
     std::string_view object = name.starts_with("sem.") ? name.substr(4) : name;
-    if (object.starts_with(bare)) out.emplace_back(name);
+    if (object.starts_with(bare) || (planted_anywhere && object.find(bare) != std::string_view::npos))
+      out.emplace_back(name);
   }
   ::closedir(dir);
   std::sort(out.begin(), out.end());

@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "shmconform/runtime/crash_point.hpp"
+
 namespace shmc {
 
 namespace {
@@ -102,8 +104,18 @@ Liveness liveness(ProcessIdentity id) {
   if (id.empty()) return Liveness::dead;
   StatFields f;
   int rc = read_stat(id.tid, &f);
+  // Tests make /proc fail here (as EACCES under hidepid, EPERM, EMFILE would), so every repairer can be
+  // shown to leave an unknown owner alone.
+  if (SHMC_FAULT_POINT("identity/liveness/read_fails", "the /proc read of the owner fails: liveness is unknown"))
+    rc = -1;
   if (rc == 0) return Liveness::dead;
-  if (rc < 0) return Liveness::unknown;
+  if (rc < 0) {
+    // The planted bug of issue 14, class 1 (tests only): "could not tell" taken for "gone". Armed together
+    // with read_fails, it shows that the unknown-liveness tests fail when anybody robs an unknown owner.
+    if (SHMC_FAULT_POINT("identity/liveness/planted_unknown_is_dead", "planted bug: unknown liveness reported as dead"))
+      return Liveness::dead;
+    return Liveness::unknown;
+  }
   constexpr std::uint64_t start_mask = (std::uint64_t{1} << kStartBits) - 1;
   if ((f.start_ticks & start_mask) != (id.start_ticks & start_mask)) return Liveness::dead;  // tid reused
   if (f.state == 'Z' || f.state == 'X') return Liveness::dead;  // killed, not yet reaped

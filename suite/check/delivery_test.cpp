@@ -3,21 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "shmconform/check/delivery.hpp"
+#include "suite/check/delivery_items.hpp"
 #include "suite/check/histories.hpp"
 
 namespace shmc::check::delivery {
 namespace {
 
-Operation push(int actor, Item it, std::uint64_t i, std::uint64_t r, std::uint32_t st = queue::kOk) {
-  const auto w = encode(it);
-  return testing::op(actor, queue::kPush, w[0], w[1], st, 0, i, r);
-}
-Operation pop(int actor, Item it, std::uint64_t i, std::uint64_t r) {
-  const auto w = encode(it);
-  Operation o = testing::op(actor, queue::kPop, 0, 0, queue::kOk, w[0], i, r);
-  o.value[1] = w[1];
-  return o;
-}
+using testing_items::pop;
+using testing_items::push;
 
 const Item a0 = make_item(0, 0), a1 = make_item(0, 1), a2 = make_item(0, 2), b0 = make_item(1, 0);
 

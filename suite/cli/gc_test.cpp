@@ -9,16 +9,13 @@
 #include "shmconform/runtime/segment.hpp"
 #include "shmconform/harness/gc.hpp"
 #include "shmconform/harness/run_names.hpp"
+#include "suite/cli/gc_find.hpp"
 
 using namespace shmc;
 
 namespace {
 
-const harness::GcDecision* find(const std::vector<harness::GcDecision>& ds, const std::string& name) {
-  for (const auto& d : ds)
-    if ("/" + d.entry == name || d.entry == "sem." + name.substr(1)) return &d;
-  return nullptr;
-}
+using gc_testing::find;
 
 // A name as a crashed run would have left it: a run id whose process is dead.
 std::string dead_run_name(const std::string& label) {
