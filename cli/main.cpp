@@ -4,7 +4,7 @@
 #include <exception>
 #include <string>
 
-#include "shmconform/plan/replay.hpp"
+#include "shmconform/campaign/campaign.hpp"
 #include "cli/commands.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
@@ -24,9 +24,14 @@ commands:
   gc [--dry-run]      remove STALE /shmconform-* segments and semaphores of dead
                       test runs; never touches anything else
   crash-points        list the crash points and syscall fault points of this build
-  replay SCENARIO PLAN-FILE|- [--times N] | replay --list
-                      re-run one rapidcheck plan (the text a failing property
-                      prints) N times; exit 1 if any run fails
+  campaign SUBJECT[:VARIANT] [--long] [--seed S] [--only TEXT] [--json FILE|-] [--list]
+                      run a subject's crash campaign: every schedule, one verdict per
+                      trial, a summary per schedule family; exit 1 if a trial ended
+                      other than its variant expects. `campaign --list`: the subjects
+  replay SUBJECT[:VARIANT] PLAN-FILE|- [--times N]
+  replay SUBJECT[:VARIANT] --trial ID [--seed S] [--times N]
+                      re-run one failing trial (the replay line it printed) N times
+                      (default 5); exit 1 if any run ends other than expected
   help                this text
 )";
 
@@ -47,7 +52,8 @@ int main(int argc, char** argv) {
     if (command == "inspect") return shmc::cli::inspect_command(args);
     if (command == "gc") return shmc::cli::gc_command(args);
     if (command == "crash-points") return shmc::cli::crash_points_command(args);
-    if (command == "replay") return shmc::plan::replay_plan_main(argc - 1, argv + 1);
+    if (command == "campaign") return shmc::campaign::campaign_main(argc - 1, argv + 1);
+    if (command == "replay") return shmc::campaign::replay_main(argc - 1, argv + 1);
     if (command == "help" || command == "--help" || command == "-h") {
       std::fputs(kUsage, stdout);
       return 0;

@@ -26,8 +26,9 @@ class TrialTest : public ::testing::Test {
     if (r.verdict.kind != VerdictKind::harness_error && r.verdict.kind != VerdictKind::ok) {
       const plan::Plan small = shrink(*variant_, trial_.plan, r.verdict.kind);
       report += "shrunk (each candidate re-run 3 times) to " + plan::describe(small);
-      if (auto line = replay_file_line(*variant_, TrialSpec{trial_.id + "-shrunk", "", "", "", {}, -1}, small);
-          !line.empty())
+      TrialSpec shrunk = trial_;
+      shrunk.id += "-shrunk";
+      if (auto line = replay_file_line(*variant_, shrunk, small); !line.empty())
         report += "replay: " + line + "\n";
     }
     ADD_FAILURE() << report;

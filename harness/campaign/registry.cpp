@@ -25,11 +25,11 @@ Expectation Expectation::crash_safe() {
   return Expectation{[](const TrialSpec&) { return VerdictSet{VerdictKind::ok}; }};
 }
 
-Expectation Expectation::finding(VerdictSet kinds, std::function<VerdictSet(const std::string&)> per_point) {
-  return Expectation{[kinds, per_point](const TrialSpec& trial) {
+Expectation Expectation::finding(VerdictSet kinds, std::function<VerdictSet(const TrialSpec&)> narrow) {
+  return Expectation{[kinds, narrow](const TrialSpec& trial) {
     if (trial.family == "random") return VerdictSet(kinds).add(VerdictKind::ok);
-    if (per_point) {
-      const VerdictSet narrowed = per_point(trial.point);
+    if (narrow) {
+      const VerdictSet narrowed = narrow(trial);
       if (!narrowed.empty()) return narrowed;
     }
     return kinds;

@@ -73,6 +73,7 @@ TrialSpec point_trial(const Subject& subject, const SubjectVariant& variant, con
                       const std::string& point, std::uint32_t hit, const CampaignOptions& options) {
   TrialSpec t;
   t.point = point;
+  t.hit = hit;
   t.family = rule.prior_role.empty() ? "point" : "after_death";
   t.label = point + " hit " + std::to_string(hit);
   t.id = identifier(t.label);

@@ -4,7 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "shmconform/plan/generators.hpp"
-#include "shmconform/plan/replay.hpp"
+#include "shmconform/plan/rerun.hpp"
 
 namespace shmc::plan {
 namespace {
@@ -120,29 +120,6 @@ TEST(Plans, RerunnerRunsCandidatesSeveralTimesAfterAFailure) {
   EXPECT_FALSE(rerun.run(p, flaky).passed);
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(rerun.runs(), 3u + 3u);
-}
-
-TEST(Plans, ReplayRunsARegisteredScenario) {
-  int runs = 0;
-  register_scenario("test/count-runs", "counts its runs", [&](const Plan& p) {
-    ++runs;
-    return RunResult{p.actors.size() == 1, "wants one actor"};
-  });
-  const std::string file = ::testing::TempDir() + "shmc-plan.txt";
-  {
-    FILE* f = std::fopen(file.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    std::fputs(to_text(Plan{{ActorPlan{"a", {{1, {2, 3}}}, {}}}}).c_str(), f);
-    std::fclose(f);
-  }
-  std::string a0 = "replay", a1 = "test/count-runs", a2 = file, a3 = "--times", a4 = "3";
-  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data()};
-  EXPECT_EQ(replay_plan_main(5, argv), 0);
-  EXPECT_EQ(runs, 3);
-  std::string bad = "no-such-scenario";
-  char* argv2[] = {a0.data(), bad.data(), a2.data()};
-  EXPECT_EQ(replay_plan_main(3, argv2), 2);
-  std::remove(file.c_str());
 }
 
 }  // namespace

@@ -40,8 +40,8 @@ struct Expectation {
   std::function<VerdictSet(const TrialSpec&)> allowed{};
   static Expectation crash_safe();
   // Crash-point trials must end in one of `kinds`; random kills may also end ok (the kill may land outside
-  // the protocol). `per_point` (optional) narrows it for some points: return an empty set to keep `kinds`.
-  static Expectation finding(VerdictSet kinds, std::function<VerdictSet(const std::string& point)> per_point = {});
+  // the protocol). `narrow` (optional) replaces `kinds` for some trials: return an empty set to keep `kinds`.
+  static Expectation finding(VerdictSet kinds, std::function<VerdictSet(const TrialSpec&)> narrow = {});
 };
 
 // One registered variant of a subject: the thing a campaign runs.
@@ -83,6 +83,7 @@ struct TrialSpec {
   std::string label{};     // "ring/push/claimed hit 2"
   std::string family{};    // "point", "after_death" or "random"
   std::string point{};     // the armed point ("" for random kills)
+  std::uint32_t hit = 0;   // and its hit
   plan::Plan plan{};
   int victim = -1;       // the armed actor of the concurrent run
 };
