@@ -159,6 +159,14 @@ Result<Segment> Segment::create(const std::string& name, SegmentKind kind, std::
 
   const std::size_t total = kPayloadOffset + ((payload_size + 63) & ~std::size_t{63});
   if (sys::ftruncate(fd.fd, static_cast<off_t>(total)) != 0) return fail(sys_error("ftruncate", name));
+  // ftruncate only sets the size: on a full tmpfs the first store to a page
+  // with no space behind it is a SIGBUS, never an error. Reserve every page now.
+  if (const int e = ::posix_fallocate(fd.fd, 0, static_cast<off_t>(total)); e != 0) {
+    std::string why = "cannot reserve " + std::to_string(total) + " bytes for '" + name + "'";
+    if (e == ENOSPC) why += ": /dev/shm is full (see df /dev/shm; containers often give only 64 MiB)";
+    return fail(make_error(Errc::syscall_failed,
+                           why + " (posix_fallocate: " + std::strerror(e) + ")", e));
+  }
   SHMC_CRASH_POINT("segment/create/after_truncate", "object sized, header still all zeros (state initialising)");
 
   void* base = sys::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd.fd, 0);

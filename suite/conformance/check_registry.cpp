@@ -10,6 +10,7 @@ const char* to_string(Verdict v) {
     case Verdict::fail: return "FAIL";
     case Verdict::unsupported: return "UNSUPPORTED";
     case Verdict::untested: return "UNTESTED";
+    case Verdict::finding: return "FINDING";
   }
   return "?";
 }

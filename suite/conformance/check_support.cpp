@@ -3,9 +3,15 @@
 #include "shmconform/harness/poll_until.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <thread>
 #include <unistd.h>
@@ -15,8 +21,34 @@
 
 namespace shmc::conformance::support {
 
+namespace {
+// strerrorname_np is glibc 2.32+ only (SHMC_HAVE_STRERRORNAME_NP from configure);
+// elsewhere the errnos the checks meet are named from this table.
+const char* errno_name(int e) {
+#if defined(SHMC_HAVE_STRERRORNAME_NP)
+  return ::strerrorname_np(e);
+#else
+  switch (e) {
+#define SHMC_ERRNO_NAME(x) \
+  case x: return #x;
+    SHMC_ERRNO_NAME(EPERM) SHMC_ERRNO_NAME(ENOENT) SHMC_ERRNO_NAME(ESRCH) SHMC_ERRNO_NAME(EINTR)
+    SHMC_ERRNO_NAME(EIO) SHMC_ERRNO_NAME(ENXIO) SHMC_ERRNO_NAME(E2BIG) SHMC_ERRNO_NAME(ENOEXEC)
+    SHMC_ERRNO_NAME(EBADF) SHMC_ERRNO_NAME(ECHILD) SHMC_ERRNO_NAME(EAGAIN) SHMC_ERRNO_NAME(ENOMEM)
+    SHMC_ERRNO_NAME(EACCES) SHMC_ERRNO_NAME(EFAULT) SHMC_ERRNO_NAME(EBUSY) SHMC_ERRNO_NAME(EEXIST)
+    SHMC_ERRNO_NAME(ENODEV) SHMC_ERRNO_NAME(ENOTDIR) SHMC_ERRNO_NAME(EISDIR) SHMC_ERRNO_NAME(EINVAL)
+    SHMC_ERRNO_NAME(ENFILE) SHMC_ERRNO_NAME(EMFILE) SHMC_ERRNO_NAME(ETXTBSY) SHMC_ERRNO_NAME(EFBIG)
+    SHMC_ERRNO_NAME(ENOSPC) SHMC_ERRNO_NAME(ESPIPE) SHMC_ERRNO_NAME(EROFS) SHMC_ERRNO_NAME(EPIPE)
+    SHMC_ERRNO_NAME(ERANGE) SHMC_ERRNO_NAME(ENAMETOOLONG) SHMC_ERRNO_NAME(ENOSYS) SHMC_ERRNO_NAME(EOVERFLOW)
+    SHMC_ERRNO_NAME(ENOTSUP) SHMC_ERRNO_NAME(ETIMEDOUT) SHMC_ERRNO_NAME(EIDRM) SHMC_ERRNO_NAME(EOWNERDEAD)
+#undef SHMC_ERRNO_NAME
+  }
+  return nullptr;
+#endif
+}
+}  // namespace
+
 std::string errno_text(int e) {
-  const char* name = ::strerrorname_np(e);
+  const char* name = errno_name(e);
   return std::string(name != nullptr ? name : "errno " + std::to_string(e)) + " (" + std::strerror(e) + ")";
 }
 
@@ -81,6 +113,29 @@ bool wait_dead(ProcessIdentity who, milliseconds timeout) {
   return wait_until([&] { return liveness(who) == Liveness::dead; }, timeout);
 }
 
+namespace {
+char process_state(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  std::FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return '?';
+  char buf[512] = {};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  // "pid (comm) S ...": comm may hold spaces and parentheses, so look after the last ')'.
+  const char* close = std::strrchr(buf, ')');
+  if (n == 0 || close == nullptr || close[1] != ' ') return '?';
+  return close[2];
+}
+}  // namespace
+
+bool wait_sleeping(pid_t pid, milliseconds timeout) {
+  return wait_until([&] {
+    const char s = process_state(pid);
+    return s == 'S' || s == 'D';
+  }, timeout);
+}
+
 struct timespec now(clockid_t clock) {
   struct timespec ts {};
   ::clock_gettime(clock, &ts);
@@ -105,5 +160,54 @@ double ms_between(const struct timespec& a, const struct timespec& b) {
 }
 
 std::size_t page_size() { return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
+
+std::optional<OtherUser> other_user() {
+  if (::geteuid() != 0) return std::nullopt;
+  for (const char* name : {"nobody", "daemon"}) {
+    const struct passwd* pw = ::getpwnam(name);
+    if (pw != nullptr && pw->pw_uid != 0) return OtherUser{pw->pw_uid, pw->pw_gid, name};
+  }
+  return std::nullopt;
+}
+
+std::string other_user_unavailable_reason() {
+  if (::geteuid() != 0)
+    return "not running as root (euid " + std::to_string(::geteuid()) +
+           "): no second user to check permissions against; run the report as root to cover them";
+  return "running as root but neither 'nobody' nor 'daemon' exists to drop to";
+}
+
+void become(const OtherUser& who) {
+  expect(::setgroups(0, nullptr) == 0, "setgroups: " + errno_text(errno));
+  expect(::setgid(who.gid) == 0, "setgid(" + std::to_string(who.gid) + "): " + errno_text(errno));
+  expect(::setuid(who.uid) == 0, "setuid(" + std::to_string(who.uid) + "): " + errno_text(errno));
+  expect(::geteuid() == who.uid && ::getuid() == who.uid, "still privileged after setuid");
+  // A change of credentials clears the parent-death signal the harness set: set it again.
+  (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void let_signal_kill(int sig) { std::signal(sig, SIG_DFL); }
+
+bool died_of(const harness::ActorOutcome& o, int sig) {
+  return o.end == harness::ActorOutcome::End::signalled && o.signal == sig;
+}
+
+TempFile::TempFile(std::size_t size) {
+  const char* dir = std::getenv("TMPDIR");
+  std::string pattern = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/shmconform-file-XXXXXX";
+  fd_ = ::mkstemp(pattern.data());
+  if (fd_ < 0) {
+    errno_ = errno;
+    return;
+  }
+  path_ = pattern;
+  if (size > 0 && ::ftruncate(fd_, static_cast<off_t>(size)) != 0) errno_ = errno;
+}
+
+TempFile::~TempFile() {
+  if (fd_ < 0) return;
+  (void)::unlink(path_.c_str());
+  (void)::close(fd_);
+}
 
 }  // namespace shmc::conformance::support

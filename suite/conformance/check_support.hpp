@@ -10,11 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <semaphore.h>
 #include <string>
 #include <sys/types.h>
 #include <time.h>
 
+#include "shmconform/harness/actors.hpp"
 #include "shmconform/runtime/process_identity.hpp"
 #include "shmconform/runtime/sys.hpp"
 
@@ -113,6 +115,10 @@ bool wait_flag(const std::atomic<std::uint32_t>& flag, std::uint32_t value, mill
 // Waits until a process (identity) is dead (a zombie counts as dead).
 bool wait_dead(ProcessIdentity who, milliseconds timeout);
 
+// Waits until process `pid` sleeps in the kernel (state S or D in /proc/<pid>/stat):
+// after it announced it is about to block, that is it blocking.
+bool wait_sleeping(pid_t pid, milliseconds timeout);
+
 // Absolute times for sem_timedwait (CLOCK_REALTIME) and sem_clockwait (CLOCK_MONOTONIC).
 struct timespec realtime_after(milliseconds delta);
 struct timespec monotonic_after(milliseconds delta);
@@ -121,5 +127,44 @@ double ms_between(const struct timespec& a, const struct timespec& b);
 struct timespec now(clockid_t clock);
 
 std::size_t page_size();
+
+// --- other users -------------------------------------------------------------
+// As root every permission check passes vacuously: those checks run in a child
+// that drops to an unprivileged user (nobody, else daemon).
+struct OtherUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string name;
+};
+// The user to drop to; empty unless this process is root and such a user exists.
+std::optional<OtherUser> other_user();
+// Why other_user() is empty ("not running as root ..."), for UNSUPPORTED rows.
+std::string other_user_unavailable_reason();
+// In a child: drops every group and becomes `who` for good; throws if the kernel refuses.
+void become(const OtherUser& who);
+
+// --- signals -----------------------------------------------------------------
+// Sanitizer runtimes catch SIGSEGV/SIGBUS to print a report; a child that is
+// meant to die of one restores the default action first.
+void let_signal_kill(int sig);
+bool died_of(const harness::ActorOutcome& o, int sig);
+
+// A regular file in the temporary directory, unlinked and closed on destruction.
+class TempFile {
+ public:
+  explicit TempFile(std::size_t size = 0);  // check ok()
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  bool ok() const { return fd_ >= 0 && errno_ == 0; }
+  int error() const { return errno_; }
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  int errno_ = 0;
+};
 
 }  // namespace shmc::conformance::support

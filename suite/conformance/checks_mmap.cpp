@@ -31,7 +31,8 @@ bool died_of(const harness::ActorOutcome& o, int sig) {
 }
 
 SHMC_CHECK("mmap.beyond_end.sigbus", kSection,
-           "a mapping longer than its object raises SIGBUS on access to whole pages past the object's end") {
+           "a mapping longer than its object raises SIGBUS on access to whole pages past the object's end",
+           "mmap/11", "XSH mmap DESCRIPTION (SIGBUS)") {
   const std::size_t page = page_size();
   ShmName name{harness::unique_name("sigbus")};
   Fd fd{create_object(name.c_str(), page)};
@@ -49,14 +50,15 @@ SHMC_CHECK("mmap.beyond_end.sigbus", kSection,
   if (died_of(child, SIGBUS)) {
     if (child.last_doing != "writing the first byte past the object's end")
       return fail("SIGBUS came too early, while " + child.last_doing);
-    return pass("finding: the child died of SIGBUS past the end; size objects before mapping and check fstat first");
+    return pass("the child died of SIGBUS past the end; size objects before mapping and check fstat first");
   }
   if (child.ok()) return fail("no SIGBUS: a write past the object's end went through");
   return fail("child: " + child.describe());
 }
 
 SHMC_CHECK("mmap.partial_page.zero_filled", kSection,
-           "the rest of the last page past a non-page-sized object's end reads as zeros, without SIGBUS") {
+           "the rest of the last page past a non-page-sized object's end reads as zeros, without SIGBUS",
+           "mmap/11", "XSH mmap DESCRIPTION (partial page)") {
   const std::size_t page = page_size();
   ShmName name{harness::unique_name("partial")};
   Fd fd{create_object(name.c_str(), 100)};
@@ -75,7 +77,8 @@ SHMC_CHECK("mmap.partial_page.zero_filled", kSection,
 }
 
 SHMC_CHECK("mmap.grow.visible", kSection,
-           "pages past the end become usable in an existing mapping once another process grows the object") {
+           "pages past the end become usable in an existing mapping once another process grows the object",
+           "", "XSH mmap, XSH ftruncate") {
   const std::size_t page = page_size();
   ShmName name{harness::unique_name("grow")};
   Fd fd{create_object(name.c_str(), page)};
@@ -106,7 +109,8 @@ struct TruncState {
 };
 
 SHMC_CHECK("mmap.peer_truncate.sigbus", kSection,
-           "a peer that reopens the object with O_TRUNC makes every other process's next access SIGBUS") {
+           "a peer that reopens the object with O_TRUNC makes every other process's next access SIGBUS",
+           "", "XSH shm_open (O_TRUNC), XSH mmap (SIGBUS)") {
   const std::size_t page = page_size();
   ShmName name{harness::unique_name("peertrunc")};
   Fd fd{create_object(name.c_str(), 2 * page)};
@@ -136,7 +140,7 @@ SHMC_CHECK("mmap.peer_truncate.sigbus", kSection,
   auto outcomes = actors.run(milliseconds(4000));
   if (!outcomes[1].ok()) return fail(harness::describe(outcomes));
   if (died_of(outcomes[0], SIGBUS))
-    return pass("finding: the user died of SIGBUS; never open an existing object with O_TRUNC ('open or create' must not truncate)");
+    return finding("the user died of SIGBUS; never open an existing object with O_TRUNC ('open or create' must not truncate)");
   if (outcomes[0].ok()) return fail("no SIGBUS: the mapping outlived the truncation of its object");
   return fail(harness::describe(outcomes));
 }

@@ -78,7 +78,8 @@ struct Attached {
 };
 
 SHMC_CHECK("mp.unlink.mapped_peer_shares", kSection,
-           "a process that mapped the object before another unlinked it keeps sharing the same memory with it") {
+           "a process that mapped the object before another unlinked it keeps sharing the same memory with it",
+           "shm_unlink/3", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("peer-shares")};
   enum { created, mapped, unlinked, a_wrote, b_wrote, b_checked };
   Flags f(6);
@@ -116,7 +117,8 @@ SHMC_CHECK("mp.unlink.mapped_peer_shares", kSection,
 }
 
 SHMC_CHECK("mp.name.recreated_is_different", kSection,
-           "after A maps and unlinks, C can re-create the name: A and C then use different objects under one name") {
+           "after A maps and unlinks, C can re-create the name: A and C then use different objects under one name",
+           "shm_unlink/5", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("split-brain")};
   enum { a_locked, a_unlinked, c_locked, a_checked };
   Flags f(4);
@@ -151,12 +153,13 @@ SHMC_CHECK("mp.name.recreated_is_different", kSection,
   }));
   auto outcomes = actors.run(kRun);
   if (!harness::all_ok(outcomes)) return fail(harness::describe(outcomes));
-  return pass("finding: A and C both hold the 'lock' of " + name.str() +
+  return finding("A and C both hold the 'lock' of " + name.str() +
               ": a name is not an identity; compare (st_dev, st_ino) or a generation, and only the last user may unlink");
 }
 
 SHMC_CHECK("mp.devshm.deleted_externally", kSection,
-           "deleting the /dev/shm file from outside removes the name only: mapped processes keep sharing, newcomers get ENOENT") {
+           "deleting the /dev/shm file from outside removes the name only: mapped processes keep sharing, newcomers get ENOENT",
+           "", "Linux tmpfs /dev/shm") {
   ShmName name{harness::unique_name("tmpreaper")};
   const std::string path = std::string(harness::kDevShm) + name.str();
   if (::access(harness::kDevShm, W_OK) != 0)
@@ -192,7 +195,7 @@ SHMC_CHECK("mp.devshm.deleted_externally", kSection,
   }));
   auto outcomes = actors.run(kRun);
   if (!harness::all_ok(outcomes)) return fail(harness::describe(outcomes));
-  return pass("finding: a tmp cleaner that deletes " + std::string(harness::kDevShm) +
+  return finding("a tmp cleaner that deletes " + std::string(harness::kDevShm) +
               " files splits users from newcomers without any error; keep segment files out of age-based cleanup");
 }
 
@@ -206,7 +209,8 @@ struct HolderState {
 };
 
 SHMC_CHECK("mp.sem.killed_holder_stays_held", kSection,
-           "a process killed while holding a named-semaphore mutex leaves it held: the next locker times out") {
+           "a process killed while holding a named-semaphore mutex leaves it held: the next locker times out",
+           "", "XSH sem_wait (no owner), seed 001") {
   SemName name{harness::unique_name("sem-mutex")};
   SemHandle mutex{sys::sem_open(name.c_str(), O_CREAT | O_EXCL, 0600, 1)};
   if (!mutex.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
@@ -244,7 +248,7 @@ SHMC_CHECK("mp.sem.killed_holder_stays_held", kSection,
   if (st.waiter_rc.load() == 0) return fail("the next locker got the mutex: the platform released a dead holder's semaphore");
   if (st.waiter_errno.load() != ETIMEDOUT) return fail("the next locker failed with " + errno_text(st.waiter_errno.load()));
   if (int v = sem_value(mutex.get()); v != 0) return fail("semaphore value is " + std::to_string(v) + ", expected 0");
-  return pass("finding reproduced: the semaphore stays at 0 after its holder died, every later locker blocks; "
+  return finding("the semaphore stays at 0 after its holder died, every later locker blocks; "
               "a named-semaphore mutex is not crash-safe (use an owner-identity lock or a robust mutex)");
 }
 

@@ -1,4 +1,5 @@
 // Named semaphores: sem_open / sem_close / sem_unlink life cycle.
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <fcntl.h>
@@ -23,7 +24,8 @@ sem_t* create_sem(const SemName& name, unsigned value) {
 }
 
 SHMC_CHECK("sem.open.same_address", kSection,
-           "sem_open of an open name in the same process returns the same address") {
+           "sem_open of an open name in the same process returns the same address",
+           "sem_open/15 sem_open/1", "XSH sem_open DESCRIPTION") {
   SemName name{harness::unique_name("sem-addr")};
   SemHandle first{create_sem(name, 0)};
   if (!first.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
@@ -33,7 +35,8 @@ SHMC_CHECK("sem.open.same_address", kSection,
   return pass();
 }
 
-SHMC_CHECK("sem.open.excl", kSection, "sem_open with O_CREAT|O_EXCL on an existing name fails with EEXIST") {
+SHMC_CHECK("sem.open.excl", kSection, "sem_open with O_CREAT|O_EXCL on an existing name fails with EEXIST",
+           "sem_open/2 sem_open/4", "XSH sem_open ERRORS [EEXIST]") {
   SemName name{harness::unique_name("sem-excl")};
   SemHandle first{create_sem(name, 0)};
   if (!first.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
@@ -43,7 +46,8 @@ SHMC_CHECK("sem.open.excl", kSection, "sem_open with O_CREAT|O_EXCL on an existi
   return pass();
 }
 
-SHMC_CHECK("sem.open.enoent", kSection, "sem_open without O_CREAT on a missing name fails with ENOENT") {
+SHMC_CHECK("sem.open.enoent", kSection, "sem_open without O_CREAT on a missing name fails with ENOENT",
+           "sem_open/6", "XSH sem_open ERRORS [ENOENT]") {
   SemName name{harness::unique_name("sem-enoent")};
   SemHandle sem{sys::sem_open_existing(name.c_str())};
   if (sem.ok()) return fail("opening a semaphore nobody created succeeded");
@@ -51,7 +55,8 @@ SHMC_CHECK("sem.open.enoent", kSection, "sem_open without O_CREAT on a missing n
   return pass();
 }
 
-SHMC_CHECK("sem.open.value_max", kSection, "sem_open with an initial value above SEM_VALUE_MAX fails with EINVAL") {
+SHMC_CHECK("sem.open.value_max", kSection, "sem_open with an initial value above SEM_VALUE_MAX fails with EINVAL",
+           "sem_open/5", "XSH sem_open ERRORS [EINVAL]") {
   SemName name{harness::unique_name("sem-vmax")};
   SemHandle sem{create_sem(name, static_cast<unsigned>(SEM_VALUE_MAX) + 1u)};
   if (sem.ok()) return fail("an initial value of SEM_VALUE_MAX + 1 was accepted");
@@ -59,8 +64,9 @@ SHMC_CHECK("sem.open.value_max", kSection, "sem_open with an initial value above
   return pass();
 }
 
-SHMC_CHECK("sem.close.value_kept", kSection,
-           "closing every handle without sem_unlink keeps the semaphore and its value for the next sem_open") {
+SHMC_CHECK("sem.close.value_kept", "sem_close",
+           "closing every handle without sem_unlink keeps the semaphore and its value for the next sem_open",
+           "sem_close/3", "XSH sem_close DESCRIPTION") {
   SemName name{harness::unique_name("sem-kept")};
   {
     SemHandle sem{create_sem(name, 2)};
@@ -75,8 +81,9 @@ SHMC_CHECK("sem.close.value_kept", kSection,
   return pass();
 }
 
-SHMC_CHECK("sem.unlink.handles_usable", kSection,
-           "after sem_unlink the name is gone but open handles (and a forked child's) still post and wait") {
+SHMC_CHECK("sem.unlink.handles_usable", "sem_unlink",
+           "after sem_unlink the name is gone but open handles (and a forked child's) still post and wait",
+           "sem_unlink/1 sem_unlink/2 sem_unlink/9", "XSH sem_unlink DESCRIPTION") {
   SemName name{harness::unique_name("sem-unlinked")};
   SemHandle sem{create_sem(name, 0)};
   if (!sem.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
@@ -97,8 +104,9 @@ SHMC_CHECK("sem.unlink.handles_usable", kSection,
   return pass();
 }
 
-SHMC_CHECK("sem.unlink.recreate_is_new", kSection,
-           "O_CREAT after sem_unlink makes a new semaphore with the new value, independent of old handles") {
+SHMC_CHECK("sem.unlink.recreate_is_new", "sem_unlink",
+           "O_CREAT after sem_unlink makes a new semaphore with the new value, independent of old handles",
+           "sem_unlink/6", "XSH sem_unlink DESCRIPTION") {
   SemName name{harness::unique_name("sem-recreate")};
   SemHandle old_sem{create_sem(name, 5)};
   if (!old_sem.ok()) return fail("sem_open(O_CREAT|O_EXCL): " + errno_text(errno));
@@ -114,22 +122,35 @@ SHMC_CHECK("sem.unlink.recreate_is_new", kSection,
 }
 
 SHMC_CHECK("sem.name.too_long", kSection,
-           "a semaphore name longer than NAME_MAX fails with ENAMETOOLONG or EINVAL; the longest accepted is reported") {
-  {
-    SemName name{name_of_length(NAME_MAX + 1)};
-    SemHandle sem{create_sem(name, 0)};
-    if (sem.ok()) return fail("a " + std::to_string(NAME_MAX + 1) + "-byte semaphore name was accepted");
-    if (errno != ENAMETOOLONG && errno != EINVAL) return fail("expected ENAMETOOLONG or EINVAL, got " + errno_text(errno));
-  }
-  // Probe downwards from NAME_MAX: glibc stores "/x" as /dev/shm/sem.x, so it loses four bytes.
-  for (std::size_t n = NAME_MAX; n + 8 > NAME_MAX; --n) {
+           "a semaphore name longer than NAME_MAX fails with ENAMETOOLONG or EINVAL; the longest accepted name is at "
+           "least _POSIX_NAME_MAX (14) bytes and one byte more is refused the same way (the longest is reported)",
+           "", "XSH sem_open ERRORS [ENAMETOOLONG]") {
+  auto refused_properly = [](std::size_t n, std::string& why) {
     SemName name{name_of_length(n)};
     SemHandle sem{create_sem(name, 0)};
-    if (sem.ok())
-      return pass("longest accepted: " + std::to_string(n) + " bytes after the slash (NAME_MAX is " +
-                  std::to_string(NAME_MAX) + ")");
+    if (sem.ok()) {
+      why = "a " + std::to_string(n) + "-byte semaphore name was accepted";
+      return false;
+    }
+    if (errno != ENAMETOOLONG && errno != EINVAL) {
+      why = std::to_string(n) + " bytes: expected ENAMETOOLONG or EINVAL, got " + errno_text(errno);
+      return false;
+    }
+    return true;
+  };
+  std::string why;
+  if (!refused_properly(NAME_MAX + 1, why)) return fail(why);
+  // Probe downwards from NAME_MAX: glibc stores "/x" as /dev/shm/sem.x, so it loses four bytes.
+  const std::size_t shortest = std::max<std::size_t>(_POSIX_NAME_MAX, harness::unique_name("len").size() - 1);
+  for (std::size_t n = NAME_MAX; n >= shortest; --n) {
+    SemName name{name_of_length(n)};
+    SemHandle sem{create_sem(name, 0)};
+    if (!sem.ok()) continue;
+    if (n < NAME_MAX && !refused_properly(n + 1, why)) return fail("longest accepted " + std::to_string(n) + ", but " + why);
+    return pass("longest accepted: " + std::to_string(n) + " bytes after the slash (NAME_MAX is " +
+                std::to_string(NAME_MAX) + ")");
   }
-  return pass("no name of NAME_MAX-7 .. NAME_MAX bytes accepted: keep semaphore names short");
+  return fail("no semaphore name of " + std::to_string(shortest) + " .. " + std::to_string(NAME_MAX) + " bytes was accepted");
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ using namespace support;
 constexpr const char* kSection = "platform";
 
 SHMC_CHECK("platform.sem_t.layout", kSection,
-           "SEM_VALUE_MAX is at least _POSIX_SEM_VALUE_MAX (32767); sizeof and alignof(sem_t) are reported") {
+           "SEM_VALUE_MAX is at least _POSIX_SEM_VALUE_MAX (32767); sizeof and alignof(sem_t) are reported",
+           "", "XBD limits.h SEM_VALUE_MAX") {
   const long max = ::sysconf(_SC_SEM_VALUE_MAX);
   const std::string fact = "sizeof(sem_t) = " + std::to_string(sizeof(sem_t)) + ", alignof(sem_t) = " +
                            std::to_string(alignof(sem_t)) + ", SEM_VALUE_MAX = " + std::to_string(max);
@@ -51,12 +52,13 @@ SHMC_CHECK("platform.atomic.lock_free_16", kSection,
            "16-byte atomics are always lock-free (otherwise a double-word CAS does not exclude other processes)") {
   if (std::atomic<TwoWords>::is_always_lock_free)
     return pass("std::atomic of 16 bytes is lock-free with this compiler and flags");
-  return unsupported("std::atomic of 16 bytes is not always lock-free here: libatomic would use a per-process lock "
+  return finding("std::atomic of 16 bytes is not always lock-free here: libatomic would use a per-process lock "
                      "table, useless across processes; pack shared state into 8-byte words");
 }
 
 SHMC_CHECK("platform.mmap.offset_granularity", kSection,
-           "mmap offsets must be page-aligned: an unaligned offset fails with EINVAL, one page works (page size reported)") {
+           "mmap offsets must be page-aligned: an unaligned offset fails with EINVAL, one page works (page size reported)",
+           "mmap/11", "XSH mmap ERRORS [EINVAL]") {
   const std::size_t page = page_size();
   ShmName name{harness::unique_name("granule")};
   Fd fd{create_object(name.c_str(), 2 * page)};
@@ -72,7 +74,8 @@ SHMC_CHECK("platform.mmap.offset_granularity", kSection,
 }
 
 SHMC_CHECK("platform.ofd_locks", kSection,
-           "open-file-description locks work on shm objects and two descriptors of one process conflict (Segment relies on it)") {
+           "open-file-description locks work on shm objects and two descriptors of one process conflict (Segment relies on it)",
+           "", "Linux fcntl(2) F_OFD_SETLK") {
   ShmName name{harness::unique_name("ofd")};
   Fd first{create_object(name.c_str(), 64)};
   if (!first.ok()) return fail("creating the object: " + errno_text(errno));
@@ -89,7 +92,8 @@ SHMC_CHECK("platform.ofd_locks", kSection,
 }
 
 SHMC_CHECK("platform.robust_mutex.owner_died", kSection,
-           "a process-shared robust mutex whose owner was killed gives the next locker EOWNERDEAD, then works again") {
+           "a process-shared robust mutex whose owner was killed gives the next locker EOWNERDEAD, then works again",
+           "", "XSH pthread_mutexattr_setrobust") {
   if (!sys::robust_futex_list_supported()) {
     return unsupported("no robust-futex list (get_robust_list: ENOSYS, e.g. qemu-user): a killed owner's robust "
                        "mutex stays locked for good");

@@ -47,8 +47,9 @@ class SharedSems {
   int error_ = 0;
 };
 
-SHMC_CHECK("sem.init.pshared_fork", kSection,
-           "a sem_init(pshared=1) semaphore in MAP_SHARED memory wakes waiters in another process (100 ping-pongs)") {
+SHMC_CHECK("sem.init.pshared_fork", "sem_init",
+           "a sem_init(pshared=1) semaphore in MAP_SHARED memory wakes waiters in another process (100 ping-pongs)",
+           "sem_init/3 sem_post/1 sem_wait/13", "XSH sem_init DESCRIPTION (pshared)") {
   SharedSems sems(2, 1, 0);
   if (!sems.ok()) return unsupported("sem_init(pshared=1): " + errno_text(sems.error()));
   constexpr int kRounds = 100;
@@ -90,18 +91,21 @@ Outcome times_out(clockid_t clock, int (*wait)(sem_t*, const struct timespec*)) 
   return pass();
 }
 
-SHMC_CHECK("sem.timedwait.timeout", kSection,
-           "sem_timedwait on a zero semaphore fails with ETIMEDOUT, not before the CLOCK_REALTIME deadline") {
+SHMC_CHECK("sem.timedwait.timeout", "sem_timedwait",
+           "sem_timedwait on a zero semaphore fails with ETIMEDOUT, not before the CLOCK_REALTIME deadline",
+           "sem_timedwait/2 sem_timedwait/7 sem_timedwait/10", "XSH sem_timedwait ERRORS [ETIMEDOUT]") {
   return times_out(CLOCK_REALTIME, sys::sem_timedwait);
 }
 
-SHMC_CHECK("sem.clockwait.monotonic_timeout", kSection,
-           "sem_clockwait(CLOCK_MONOTONIC) on a zero semaphore fails with ETIMEDOUT, not before the deadline") {
+SHMC_CHECK("sem.clockwait.monotonic_timeout", "sem_timedwait",
+           "sem_clockwait(CLOCK_MONOTONIC) on a zero semaphore fails with ETIMEDOUT, not before the deadline",
+           "", "XSH sem_clockwait (POSIX.1-2024)") {
   return times_out(CLOCK_MONOTONIC, sys::sem_clockwait_monotonic);
 }
 
-SHMC_CHECK("sem.timedwait.past_deadline_available", kSection,
-           "sem_timedwait takes an available semaphore even when the deadline has already passed") {
+SHMC_CHECK("sem.timedwait.past_deadline_available", "sem_timedwait",
+           "sem_timedwait takes an available semaphore even when the deadline has already passed",
+           "sem_timedwait/11 sem_timedwait/1", "XSH sem_timedwait DESCRIPTION") {
   SharedSems sems(1, 0, 1);
   if (!sems.ok()) return fail("sem_init: " + errno_text(sems.error()));
   const struct timespec past = realtime_after(milliseconds(-1000));
@@ -109,8 +113,9 @@ SHMC_CHECK("sem.timedwait.past_deadline_available", kSection,
   return pass();
 }
 
-SHMC_CHECK("sem.timedwait.past_deadline_empty", kSection,
-           "sem_timedwait on a zero semaphore with a past deadline fails with ETIMEDOUT at once") {
+SHMC_CHECK("sem.timedwait.past_deadline_empty", "sem_timedwait",
+           "sem_timedwait on a zero semaphore with a past deadline fails with ETIMEDOUT at once",
+           "sem_timedwait/3 sem_timedwait/7", "XSH sem_timedwait DESCRIPTION") {
   SharedSems sems(1, 0, 0);
   if (!sems.ok()) return fail("sem_init: " + errno_text(sems.error()));
   const struct timespec past = realtime_after(milliseconds(-1000));
@@ -119,8 +124,9 @@ SHMC_CHECK("sem.timedwait.past_deadline_empty", kSection,
   return pass();
 }
 
-SHMC_CHECK("sem.timedwait.bad_nsec", kSection,
-           "sem_timedwait that would block with tv_nsec >= 1e9 fails with EINVAL") {
+SHMC_CHECK("sem.timedwait.bad_nsec", "sem_timedwait",
+           "sem_timedwait that would block with tv_nsec >= 1e9 fails with EINVAL",
+           "sem_timedwait/6", "XSH sem_timedwait ERRORS [EINVAL]") {
   SharedSems sems(1, 0, 0);
   if (!sems.ok()) return fail("sem_init: " + errno_text(sems.error()));
   struct timespec bad = realtime_after(milliseconds(200));  // bounded even if the field were accepted
@@ -143,12 +149,26 @@ struct EintrState {
   std::atomic<std::uint32_t> signals;
 };
 
-// One process blocks in `wait` with a SIGUSR1 handler installed without
-// SA_RESTART; another signals it until the wait returns, and posts the
-// semaphore if it never does (so the waiter is released within the bound).
-Outcome interrupted_wait(const char* what, int (*wait)(sem_t*)) {
+// What became of one blocked wait while another process sent it SIGUSR1.
+struct SignalledWait {
+  std::string error;  // the actors' failure, empty if they ran
+  int rc = 0;
+  int err = 0;
+  std::uint32_t signals = 0;
+  std::string sent() const { return " after " + std::to_string(signals) + " SIGUSR1(s)"; }
+};
+
+// One process blocks in `wait` with a SIGUSR1 handler installed with
+// `sa_flags`; another signals it for up to `signal_for` or until the wait
+// returns, and posts the semaphore if it never does (so the waiter is
+// released within the bound).
+SignalledWait signalled_wait(const char* what, int (*wait)(sem_t*), int sa_flags, milliseconds signal_for) {
+  SignalledWait out;
   SharedSems sems(1, 1, 0);
-  if (!sems.ok()) return unsupported("sem_init(pshared=1): " + errno_text(sems.error()));
+  if (!sems.ok()) {
+    out.error = "sem_init(pshared=1): " + errno_text(sems.error());
+    return out;
+  }
   harness::SharedArray<EintrState> shared(1);
   EintrState& st = shared[0];
   harness::Actors actors(harness::ActorMode::processes);
@@ -156,7 +176,7 @@ Outcome interrupted_wait(const char* what, int (*wait)(sem_t*)) {
     struct sigaction sa {};
     sa.sa_handler = note_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART
+    sa.sa_flags = sa_flags;
     if (::sigaction(SIGUSR1, &sa, nullptr) != 0) throw std::runtime_error("sigaction: " + errno_text(errno));
     st.waiter_pid.store(::getpid());
     st.waiting.store(1, std::memory_order_release);
@@ -172,7 +192,7 @@ Outcome interrupted_wait(const char* what, int (*wait)(sem_t*)) {
     ctx.doing("waiting for the waiter to block");
     if (!wait_flag(st.waiting, 1, milliseconds(2000))) throw std::runtime_error("the waiter never started");
     ctx.doing("signalling the waiter");
-    const auto give_up = Clock::now() + milliseconds(1000);
+    const auto give_up = Clock::now() + signal_for;
     // A signal that lands before the waiter is inside the wait only runs the
     // handler; keep signalling (paced by a bounded wait for the answer).
     while (st.done.load(std::memory_order_acquire) == 0 && Clock::now() < give_up) {
@@ -185,11 +205,19 @@ Outcome interrupted_wait(const char* what, int (*wait)(sem_t*)) {
     return 0;
   });
   auto outcomes = actors.run(milliseconds(4000));
-  if (!harness::all_ok(outcomes)) return fail(harness::describe(outcomes));
-  const std::string sent = " after " + std::to_string(st.signals.load()) + " SIGUSR1(s)";
-  if (st.rc.load() == 0) return fail(std::string(what) + " was not interrupted" + sent + "; it returned only when posted");
-  if (st.err.load() != EINTR) return fail(std::string(what) + " failed with " + errno_text(st.err.load()) + sent);
-  return pass("interrupted" + sent);
+  if (!harness::all_ok(outcomes)) out.error = harness::describe(outcomes);
+  out.rc = st.rc.load();
+  out.err = st.err.load();
+  out.signals = st.signals.load();
+  return out;
+}
+
+Outcome interrupted_wait(const char* what, int (*wait)(sem_t*)) {
+  const SignalledWait w = signalled_wait(what, wait, 0, milliseconds(1000));
+  if (!w.error.empty()) return fail(w.error);
+  if (w.rc == 0) return fail(std::string(what) + " was not interrupted" + w.sent() + "; it returned only when posted");
+  if (w.err != EINTR) return fail(std::string(what) + " failed with " + errno_text(w.err) + w.sent());
+  return pass("interrupted" + w.sent());
 }
 
 int wait_plain(sem_t* sem) { return sys::sem_wait(sem); }
@@ -199,13 +227,33 @@ int wait_timed(sem_t* sem) {
 }
 
 SHMC_CHECK("sem.wait.eintr", kSection,
-           "a signal whose handler lacks SA_RESTART interrupts a blocked sem_wait with EINTR") {
+           "a signal whose handler lacks SA_RESTART interrupts a blocked sem_wait with EINTR",
+           "sem_wait/7 sem_wait/13", "XSH sem_wait ERRORS [EINTR]") {
   return interrupted_wait("sem_wait", wait_plain);
 }
 
-SHMC_CHECK("sem.timedwait.eintr", kSection,
-           "a signal whose handler lacks SA_RESTART interrupts a blocked sem_timedwait with EINTR") {
+SHMC_CHECK("sem.timedwait.eintr", "sem_timedwait",
+           "a signal whose handler lacks SA_RESTART interrupts a blocked sem_timedwait with EINTR",
+           "sem_timedwait/9", "XSH sem_timedwait ERRORS [EINTR]") {
   return interrupted_wait("sem_timedwait", wait_timed);
+}
+
+SHMC_CHECK("sem.wait.sa_restart", "signals",
+           "with an SA_RESTART handler a blocked sem_wait is restarted (returns only when posted) while sem_timedwait "
+           "fails with EINTR: a shutdown flag set by such a handler leaves a sem_wait loop hanging",
+           "sem_wait/7 sem_timedwait/9", "XSH sigaction (SA_RESTART), XSH sem_wait") {
+  const SignalledWait plain = signalled_wait("sem_wait", wait_plain, SA_RESTART, milliseconds(300));
+  if (!plain.error.empty()) return fail(plain.error);
+  const SignalledWait timed = signalled_wait("sem_timedwait", wait_timed, SA_RESTART, milliseconds(300));
+  if (!timed.error.empty()) return fail(timed.error);
+  if (plain.rc != 0 && plain.err != EINTR) return fail("sem_wait failed with " + errno_text(plain.err) + plain.sent());
+  if (timed.rc != 0 && timed.err != EINTR) return fail("sem_timedwait failed with " + errno_text(timed.err) + timed.sent());
+  const std::string facts = std::string("sem_wait ") + (plain.rc == 0 ? "restarted" : "EINTR") + plain.sent() +
+                            ", sem_timedwait " + (timed.rc == 0 ? "restarted" : "EINTR") + timed.sent();
+  // POSIX allows either for each; the hazard is that they differ.
+  if ((plain.rc == 0) != (timed.rc == 0))
+    return finding(facts + ": check the shutdown flag with sem_timedwait, or install the handler without SA_RESTART");
+  return pass(facts);
 }
 
 }  // namespace

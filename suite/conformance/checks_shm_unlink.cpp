@@ -16,7 +16,8 @@ using namespace support;
 constexpr const char* kSection = "shm_unlink";
 
 SHMC_CHECK("shm.unlink.name_gone", kSection,
-           "after shm_unlink the name is gone at once (ENOENT), although a descriptor is still open") {
+           "after shm_unlink the name is gone at once (ENOENT), although a descriptor is still open",
+           "shm_unlink/1 shm_unlink/2 shm_unlink/6", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("gone")};
   Fd fd{create_object(name.c_str(), 4096)};
   if (!fd.ok()) return fail("creating the object: " + errno_text(errno));
@@ -27,7 +28,8 @@ SHMC_CHECK("shm.unlink.name_gone", kSection,
   return pass();
 }
 
-SHMC_CHECK("shm.unlink.enoent", kSection, "shm_unlink of a name that does not exist fails with ENOENT") {
+SHMC_CHECK("shm.unlink.enoent", kSection, "shm_unlink of a name that does not exist fails with ENOENT",
+           "shm_unlink/11", "XSH shm_unlink ERRORS [ENOENT]") {
   ShmName name{harness::unique_name("unlink-missing")};
   if (sys::shm_unlink(name.c_str()) == 0) return fail("shm_unlink of a missing name succeeded");
   if (errno != ENOENT) return fail("expected ENOENT, got " + errno_text(errno));
@@ -35,7 +37,8 @@ SHMC_CHECK("shm.unlink.enoent", kSection, "shm_unlink of a name that does not ex
 }
 
 SHMC_CHECK("shm.unlink.mapped_contents_live", kSection,
-           "after shm_unlink and close, an existing mapping still reads and writes the object") {
+           "after shm_unlink and close, an existing mapping still reads and writes the object",
+           "shm_unlink/3", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("mapped-live")};
   Fd fd{create_object(name.c_str(), 4096)};
   if (!fd.ok()) return fail("creating the object: " + errno_text(errno));
@@ -51,7 +54,8 @@ SHMC_CHECK("shm.unlink.mapped_contents_live", kSection,
 }
 
 SHMC_CHECK("shm.unlink.open_contents_live", kSection,
-           "after shm_unlink, an open descriptor still reaches the object: a new mapping sees the old contents") {
+           "after shm_unlink, an open descriptor still reaches the object: a new mapping sees the old contents",
+           "shm_unlink/3 shm_open/28", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("open-live")};
   Fd fd{create_object(name.c_str(), 4096)};
   if (!fd.ok()) return fail("creating the object: " + errno_text(errno));
@@ -68,7 +72,8 @@ SHMC_CHECK("shm.unlink.open_contents_live", kSection,
 }
 
 SHMC_CHECK("shm.unlink.recreate_is_new", kSection,
-           "O_CREAT after shm_unlink makes a new, empty object, independent of the old one's mappings") {
+           "O_CREAT after shm_unlink makes a new, empty object, independent of the old one's mappings",
+           "shm_unlink/5", "XSH shm_unlink DESCRIPTION") {
   ShmName name{harness::unique_name("recreate")};
   Fd old_fd{create_object(name.c_str(), 4096)};
   if (!old_fd.ok()) return fail("creating the object: " + errno_text(errno));

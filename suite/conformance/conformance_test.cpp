@@ -2,6 +2,7 @@
 // ctest (gtest_discover_tests) lists every check by its id.
 //   PASS -> test passes (the detail, if any, is printed)
 //   FAIL -> test fails with the reason
+//   FINDING -> test passes (the hazard was reproduced; printed)
 //   UNSUPPORTED / UNTESTED -> test skipped with the reason
 #include <gtest/gtest.h>
 
@@ -28,11 +29,15 @@ class CheckTest : public ::testing::Test {
   void TestBody() override {
     RecordProperty("check_id", check_->id);
     RecordProperty("statement", check_->statement);
+    if (!check_->refs.ltp.empty()) RecordProperty("ltp", check_->refs.ltp);
     const Outcome outcome = run_check(*check_);
     const std::string line = check_->id + ": " + check_->statement;
     switch (outcome.verdict) {
       case Verdict::pass:
         if (!outcome.reason.empty()) std::printf("[   INFO   ] %s -> %s\n", check_->id.c_str(), outcome.reason.c_str());
+        return;
+      case Verdict::finding:
+        std::printf("[ FINDING  ] %s -> %s\n", check_->id.c_str(), outcome.reason.c_str());
         return;
       case Verdict::fail:
         ADD_FAILURE() << line << "\n  FAIL: " << outcome.reason;
