@@ -9,6 +9,7 @@ packages=(
   libfiu-dev                                 # crash points and syscall fault points
   libbenchmark-dev                           # Google Benchmark
   nlohmann-json3-dev                         # shmconform report --json
+  chromium                                   # the timeline page's browser test (ctest -L browser), headless
   libboost-dev                               # Boost.Interprocess message_queue: a third-party subject (header-only)
 )
 

@@ -50,7 +50,7 @@ class Search {
     std::int32_t entry;
     State previous;
     std::uint32_t candidate;  // position in the rank-ordered candidates
-    std::uint32_t successor;
+    std::uint32_t successor;  // which of model.step()'s states was taken
   };
 
   void build_entries();
@@ -84,6 +84,7 @@ class Search {
   std::size_t best_depth_ = 0;
   bool have_best_ = false;
   std::vector<std::uint32_t> best_order_;
+  std::vector<std::uint32_t> best_successor_;  // per step of best_order_
   std::uint32_t best_stuck_ = 0;
   State best_state_;
 };
@@ -131,7 +132,11 @@ void Search::note_stuck(std::int32_t at, const State& state) {
   have_best_ = true;
   best_depth_ = stack_.size();
   best_order_.clear();
-  for (const Frame& f : stack_) best_order_.push_back(entries_[f.entry].op);
+  best_successor_.clear();
+  for (const Frame& f : stack_) {
+    best_order_.push_back(entries_[f.entry].op);
+    best_successor_.push_back(f.successor);
+  }
   best_stuck_ = entries_[at].op;
   best_state_ = state;
 }
@@ -230,6 +235,16 @@ Failure Search::failure() const {
   out.stuck = ops_[best_stuck_];
   for (std::uint32_t i : best_order_) out.linearised.push_back(ops_[i]);
   out.state = best_state_;
+  // Keeping every state during the search would cost a copy per deeper stuck
+  // point; replaying the recorded successor choices costs one pass, once.
+  State s = model_.initial();
+  std::vector<State> next;
+  for (std::size_t k = 0; k < best_order_.size(); ++k) {
+    next.clear();
+    model_.step(s, h_[ops_[best_order_[k]]], next);
+    s = next.at(best_successor_[k]);
+    out.states.push_back(s);
+  }
   // The window: every operation left unlinearised that was invoked before the
   // stuck one returned, plus the linearised ones that overlap them in time.
   std::vector<bool> lifted(ops_.size(), false);
@@ -266,6 +281,7 @@ std::vector<std::vector<std::size_t>> partitions(const History& h, const Model& 
 Failure refuted(const History& h, const Refutation& r) {
   Failure out;
   out.pattern = r.pattern + ": " + r.explanation;
+  out.refutation = r;
   out.partition_size = h.size();
   out.window = r.ops;
   out.stuck = r.ops.empty() ? 0 : r.ops.front();

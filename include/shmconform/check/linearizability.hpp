@@ -44,6 +44,10 @@ struct Failure {
   std::size_t stuck = 0;                  // completed op whose return no configuration could pass
   std::vector<std::size_t> linearised;    // deepest configuration, in linearisation order
   State state;                            // model state after `linearised`
+  // The model state after each operation of `linearised` (states.back() == state), so a
+  // viewer can show before/after without redoing the search's nondeterministic choices.
+  std::vector<State> states;
+  std::optional<Refutation> refutation;   // the pre-check's find, when it refuted the history
   std::vector<std::size_t> window;        // smallest window around `stuck` that could not be linearised
   std::uint64_t window_begin = 0, window_end = 0;
 };
