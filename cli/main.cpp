@@ -16,9 +16,11 @@ namespace {
 constexpr const char* kUsage = R"(usage: shmconform <command> [options]
 
 commands:
-  report [--json FILE|-] [--only PREFIX]
-                      run the platform checks; one row per assertion, then a summary.
-                      Exits 1 if any check FAILs.
+  report [--json FILE|-] [--junit FILE|-] [--only PREFIX]
+                      run the platform checks; one row per assertion grouped by section,
+                      per-section counts, then a summary. --json writes schema 2, --junit
+                      JUnit XML (one test case per row). Exits 1 if any check FAILs
+                      (FINDING, UNSUPPORTED and UNTESTED do not).
   inspect NAME        print a segment's header and its classification
                       (ALIVE, STALE, FOREIGN, UNKNOWN)
   gc [--dry-run]      remove STALE /shmconform-* segments and semaphores of dead

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "shmconform/runtime/sys.hpp"
@@ -164,6 +165,41 @@ SHMC_CHECK("shm.name.too_long", kSection,
   const int e = errno;
   if (e != ENAMETOOLONG && e != EINVAL) return fail("expected ENAMETOOLONG or EINVAL, got " + errno_text(e));
   return pass("refused with " + errno_text(e));
+}
+
+SHMC_CHECK("shm.open.lowest_fd", kSection,
+           "a successful shm_open returns the lowest-numbered descriptor not open in the process",
+           "shm_open/8 shm_open/30", "XSH shm_open RETURN VALUE") {
+  // The lowest free number now: what a plain dup of 0 would get.
+  const int probe = ::fcntl(0, F_DUPFD_CLOEXEC, 0);
+  if (probe < 0) return fail("F_DUPFD: " + errno_text(errno));
+  (void)::close(probe);
+  ShmName name{harness::unique_name("lowest")};
+  Fd fd{sys::shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600)};
+  if (!fd.ok()) return fail("shm_open: " + errno_text(errno));
+  if (fd.get() != probe) return fail("got descriptor " + std::to_string(fd.get()) + ", the lowest free was " + std::to_string(probe));
+  return pass();
+}
+
+SHMC_CHECK("shm.open.emfile", kSection,
+           "with every descriptor the process may have in use, shm_open fails with EMFILE (RLIMIT_NOFILE lowered in a child)",
+           "shm_open/38", "XSH shm_open ERRORS [EMFILE]") {
+  ShmName name{harness::unique_name("emfile")};
+  Fd created{create_object(name.c_str(), 64)};
+  if (!created.ok()) return fail("creating the object: " + errno_text(errno));
+  auto child = harness::run_in_child("fd-hog", [&](harness::ActorContext&) {
+    struct rlimit lim {32, 32};
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) throw std::runtime_error("setrlimit: " + errno_text(errno));
+    while (::fcntl(0, F_DUPFD, 0) >= 0) {
+    }
+    if (errno != EMFILE) throw std::runtime_error("filling the table: " + errno_text(errno));
+    errno = 0;
+    if (sys::shm_open(name.c_str(), O_RDWR, 0) >= 0) throw std::runtime_error("shm_open succeeded with no descriptor free");
+    if (errno != EMFILE) throw std::runtime_error("expected EMFILE, got " + errno_text(errno));
+    return 0;
+  }, milliseconds(2000));
+  if (!child.ok()) return fail("child: " + child.describe());
+  return pass();
 }
 
 }  // namespace
