@@ -10,20 +10,35 @@ namespace shmc::harness {
 
 namespace {
 std::atomic<unsigned> g_counter{0};
-}
 
-const std::string& run_id() {
-  static const std::string id = [] {
+// The run is the process that was running when the program started, not whoever
+// names something first: a forked child that named first used to take its own pid
+// as the run id, so the parent's leak guard never saw those names and another
+// run's sweep removed them as a dead run's while they were still in use.
+struct Run {
+  pid_t pid;
+  std::string id;
+};
+
+const Run& the_run() {
+  static const Run run = [] {
     ProcessIdentity me = identity_of(::getpid());
     // Appends, not a chain of operator+: g++ 12 -O2 warns falsely (-Wrestrict) on the chain.
     std::string id = "r";
     id += std::to_string(::getpid());
     id += 't';
     id += std::to_string(me.start_ticks);
-    return id;
+    return Run{::getpid(), std::move(id)};
   }();
-  return id;
+  return run;
 }
+
+// Fixed during static initialisation, before main() or any test can fork.
+[[maybe_unused]] const Run& g_fixed_at_start = the_run();
+
+}  // namespace
+
+const std::string& run_id() { return the_run().id; }
 
 std::string run_prefix() {
   std::string prefix{kNamePrefix};
@@ -36,8 +51,7 @@ std::string unique_name(std::string_view label) {
   // Forked actors share the run id but not the counter: the pid keeps their names apart.
   std::string name = run_prefix();
   name += std::to_string(g_counter.fetch_add(1) + 1);
-  static const pid_t run_pid = ::getpid();
-  if (::getpid() != run_pid) {
+  if (::getpid() != the_run().pid) {
     name += 'p';
     name += std::to_string(::getpid());
   }

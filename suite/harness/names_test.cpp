@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "shmconform/harness/actors.hpp"
 #include "shmconform/harness/leak_guard.hpp"
 #include "shmconform/harness/run_names.hpp"
 
@@ -43,4 +44,25 @@ TEST(LeakGuard, FindsAndRemovesThisRunsObjectsIncludingSemaphores) {
   EXPECT_EQ(left.size(), 2u) << join(left);
   EXPECT_TRUE(remove_entries(left).empty());
   EXPECT_TRUE(leftovers_with_prefix(run_prefix()).empty());
+}
+
+// Issue 14 (suites side by side): a child forked before its parent named anything used to take its own pid
+// as the run id. Its names escaped the parent's leak guard, and a concurrent run's start-up sweep removed
+// them (that child's "run" was dead) while the test was still using them. ctest runs this test in a fresh
+// process, so nothing here has named anything before the fork.
+TEST(RunNames, AChildForkedBeforeAnyNameNamesThingsUnderItsParentsRun) {
+  std::string expected = "/shmconform-r" + std::to_string(::getpid()) + "t" +
+                         std::to_string(shmc::identity_of(::getpid()).start_ticks) + "-";
+  auto outcome = run_in_child(
+      "namer",
+      [&](ActorContext&) {
+        std::string name = unique_name("child");
+        if (name.rfind(expected, 0) != 0) return 1;
+        if (name.find('p' + std::to_string(::getpid()) + "-child") == std::string::npos) return 2;
+        return 0;
+      },
+      std::chrono::seconds(10));
+  EXPECT_TRUE(outcome.ok()) << outcome.describe() << " (1: not under the parent's run " << expected
+                            << ", 2: not told apart from the parent's names)";
+  EXPECT_EQ(run_prefix(), expected);
 }
