@@ -65,14 +65,21 @@ struct NamedSlotVariant {
   }
 };
 
-struct RobustVariant {
-  using Queue = RobustQueue;
+template <class Q>
+struct BasicRobustVariant {
+  using Queue = Q;
   static constexpr const char* kName = "robust";
   static constexpr const char* kPointPrefix = "semqueue/robust/";
   static constexpr bool kCrashSafe = true;
   static constexpr int kProducers = 2, kConsumers = 2;
-  static Result<Queue> create(const std::string& n, std::uint32_t cap) { return RobustQueue::create(n, cap); }
-  static Result<Queue> open(const std::string& n) { return RobustQueue::open(n); }
+  static Result<Queue> create(const std::string& n, std::uint32_t cap) { return Q::create(n, cap); }
+  static Result<Queue> open(const std::string& n) { return Q::open(n); }
+};
+using RobustVariant = BasicRobustVariant<RobustQueue>;
+// The planted bug: push publishes the message before writing it.
+struct EarlyPublishVariant : BasicRobustVariant<EarlyPublishQueue> {
+  static constexpr const char* kName = "early_publish";
+  static constexpr bool kCrashSafe = false;
 };
 
 }  // namespace shmc::semqueue::test

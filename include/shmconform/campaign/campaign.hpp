@@ -63,7 +63,7 @@ std::vector<const SubjectVariant*> subjects();  // sorted by id
 
 #define SHMC_REGISTER_SUBJECT(tag, ...)                                            \
   [[maybe_unused]] static const bool shmc_subject_registered_##tag = [] {          \
-    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant __VA_ARGS__); \
+    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant(__VA_ARGS__)); \
     return true;                                                                   \
   }()
 
