@@ -75,12 +75,14 @@ int count_hits(const char*, int*, void**, unsigned int*) {
 #endif
 
 std::uint32_t g_armed_store = 0;
+std::optional<std::uint32_t> g_armed_store_op;
 
 // Arms the crash plan in this (child) process. Returns an error message, or "".
 std::string arm(const CrashPlan& plan) {
   if (const auto* st = std::get_if<StoreAt>(&plan)) {
     if (st->store == 0) return "store numbers start at 1";
     g_armed_store = st->store;
+    g_armed_store_op = st->op;
     if (g_child_slot != nullptr) g_child_slot->hit = st->store;
     return "";
   }
@@ -150,14 +152,15 @@ bool crash_injection_available() {
 std::string describe(const CrashPlan& plan) {
   if (const auto* at = std::get_if<CrashAt>(&plan)) return "crash at " + at->point + " hit " + std::to_string(at->hit);
   if (const auto* k = std::get_if<KillAfter>(&plan)) return "SIGKILL after " + std::to_string(k->delay.count()) + " us";
-  if (const auto* st = std::get_if<StoreAt>(&plan)) return "crash before store " + std::to_string(st->store);
+  if (const auto* st = std::get_if<StoreAt>(&plan))
+    return "crash before store " + std::to_string(st->store) + " of op " + std::to_string(st->op);
   return "no crash";
 }
 
 std::string crash_plan_text(const CrashPlan& plan) {
   if (const auto* at = std::get_if<CrashAt>(&plan)) return "at:" + at->point + ":" + std::to_string(at->hit);
   if (const auto* k = std::get_if<KillAfter>(&plan)) return "after:" + std::to_string(k->delay.count()) + "us";
-  if (const auto* st = std::get_if<StoreAt>(&plan)) return "store:" + std::to_string(st->store);
+  if (const auto* st = std::get_if<StoreAt>(&plan)) return "store:" + std::to_string(st->op) + ":" + std::to_string(st->store);
   return "none";
 }
 
@@ -178,7 +181,13 @@ bool parse_crash_plan(std::string_view s, CrashPlan& out) {
   }
   if (s.starts_with("store:")) {
     StoreAt st;
-    if (!number(s.substr(6), st.store) || st.store == 0) return false;
+    const std::string_view rest = s.substr(6);
+    const auto colon = rest.find(':');
+    if (colon == std::string_view::npos) {  // the older form: one window, op 0
+      if (!number(rest, st.store) || st.store == 0) return false;
+    } else if (!number(rest.substr(0, colon), st.op) || !number(rest.substr(colon + 1), st.store) || st.store == 0) {
+      return false;
+    }
     out = st;
     return true;
   }
@@ -194,6 +203,7 @@ bool parse_crash_plan(std::string_view s, CrashPlan& out) {
 }
 
 std::uint32_t armed_store() { return g_armed_store; }
+std::optional<std::uint32_t> armed_store_op() { return g_armed_store_op; }
 
 void ActorContext::doing(std::string_view what) {
   auto* slot = static_cast<Slot*>(slot_);

@@ -23,7 +23,7 @@ int usage() {
 }
 
 struct FamilyTotals {
-  std::size_t trials = 0, fired = 0, unexpected = 0;
+  std::size_t trials = 0, fired = 0, unexpected = 0, unsupported = 0;
   std::array<std::size_t, kVerdictKinds> verdicts{};
   std::chrono::milliseconds wall{0};
 };
@@ -77,6 +77,7 @@ int campaign_main(int argc, char** argv) {
   std::FILE* text = json_file == "-" ? stderr : stdout;
   std::fprintf(text, "campaign %s: %zu trials (hits 1..%u, %u random kills, seed %#llx)\n", variant->id().c_str(),
                trials.size(), options.hits, options.random_kills, static_cast<unsigned long long>(options.seed));
+  for (const auto& c : store_coverage(*variant, options)) std::fprintf(text, "  stores: %s\n", c.describe().c_str());
   std::map<std::string, FamilyTotals> totals;
   nlohmann::json results = nlohmann::json::array();
   const auto t0 = std::chrono::steady_clock::now();
@@ -86,6 +87,14 @@ int campaign_main(int argc, char** argv) {
     if (terminal) {
       std::printf("\r\033[K[%zu/%zu] %s", k, trials.size(), trial.label.c_str());
       std::fflush(stdout);
+    }
+    if (auto why = unsupported(trial)) {  // never a pass: counted and printed as such
+      ++totals[trial.family].unsupported;
+      if (terminal) std::printf("\r\033[K");
+      std::fprintf(text, "UNSUPPORTED %s: %s\n", trial.label.c_str(), why->c_str());
+      results.push_back({{"id", trial.id}, {"label", trial.label}, {"family", trial.family}, {"verdict", "unsupported"},
+                         {"expected", true}, {"summary", *why}});
+      continue;
     }
     const TrialResult r = run_plan(*variant, trial.plan);
     const bool ok = expected(*variant, trial, r.verdict);
@@ -121,12 +130,14 @@ int campaign_main(int argc, char** argv) {
       verdicts += " " + std::string(to_string(static_cast<VerdictKind>(v))) + " " + std::to_string(f.verdicts[v]);
       counts[to_string(static_cast<VerdictKind>(v))] = f.verdicts[v];
     }
+    if (f.unsupported != 0) verdicts += " UNSUPPORTED " + std::to_string(f.unsupported);
     std::fprintf(text, "  %-12s %4zu trials, %4zu fired,%s; %zu unexpected; %.1f s\n", family.c_str(), f.trials, f.fired,
                  verdicts.c_str(), f.unexpected, static_cast<double>(f.wall.count()) / 1000.0);
     summary[family] = {{"trials", f.trials},
                        {"fired", f.fired},
                        {"verdicts", counts},
                        {"unexpected", f.unexpected},
+                       {"unsupported", f.unsupported},
                        {"wall_ms", f.wall.count()}};
   }
   std::fprintf(text, "campaign %s: %zu trials, %zu unexpected, %.1f s\n", variant->id().c_str(), trials.size(),

@@ -3,10 +3,12 @@
 // order: the plan fired, every survivor finished, recovery, audit, drain, the
 // subject's validate(), the delivery checker, the linearizability checker.
 // The first problem found is the verdict; the others go into its detail.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstring>
 
+#include "harness/campaign/store_schedule.hpp"
 #include "shmconform/campaign/campaign.hpp"
 #include "shmconform/check/linearizability.hpp"
 #include "shmconform/harness/poll_until.hpp"
@@ -33,6 +35,8 @@ struct ActorReport {
   std::atomic<std::uint32_t> ending;
   std::uint32_t op;  // the operation it stopped at
   char detail[240];
+  std::atomic<std::uint32_t> counted;  // 1: `stores` holds the store count of its counted op (a dry run)
+  std::uint64_t stores;
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free);
 
@@ -68,6 +72,7 @@ struct Trial {
   history::HistoryLog& log;
   harness::SharedArray<Participant> participants;
   harness::SharedArray<ActorReport> reports;
+  detail::StoreCount* count = nullptr;  // a dry run: this actor counts the stores of this op
 
   // never_started_is_gone: an actor SIGKILLed before its first instruction never registers;
   // after a while, waiting for it is pointless (whatever it does later is drained and checked).
@@ -146,7 +151,28 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
     }
     Context octx(*this, i, started, false);
     octx.ctx_ = &ctx;
-    const OpResult r = (*inst)->perform(op, octx);
+    const auto* store_at = std::get_if<harness::StoreAt>(&a.crash);
+    const bool counting = count != nullptr && count->actor == static_cast<int>(i) && count->op == k;
+    OpResult r;
+    if ((store_at == nullptr || store_at->op != k) && !counting) {
+      r = (*inst)->perform(op, octx);
+    } else {  // the store-trap window: dies before store k of this op (StoreAt), or counts them
+      auto trapped = detail::perform_trapped(**inst, op, octx, setup.name, store_at != nullptr ? store_at->store : 0);
+      if (!trapped) {
+        report(rep, Ending::error, k, "store trap around op " + std::to_string(k) + ": " + trapped.error().describe());
+        return 0;
+      }
+      if (store_at != nullptr) {  // still alive: the op made fewer stores than the plan's k
+        const char* how = trapped->result.kind == OpResult::Kind::done ? "" : " before it gave up";
+        report(rep, Ending::error, k, "op " + std::to_string(k) + " " + model.describe_call(as_operation(static_cast<int>(i), op)) +
+                                          " made only " + std::to_string(trapped->stores) + " stores" + how +
+                                          " (armed to die before store " + std::to_string(store_at->store) + ")");
+        return 0;
+      }
+      r = trapped->result;
+      rep.stores = trapped->stores;
+      rep.counted.store(1, std::memory_order_release);
+    }
     if (r.kind == OpResult::Kind::stuck) {  // the operation stays pending: it may or may not have happened
       report(rep, Ending::stuck, k, r.detail);
       return 0;
@@ -207,7 +233,22 @@ std::string signal_name(int sig) {
 
 }  // namespace
 
+namespace {
+TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bool require_fired,
+                          detail::StoreCount* count);
+}
+
 TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool require_fired) {
+  return run_plan_impl(variant, p, require_fired, nullptr);
+}
+
+TrialResult detail::run_plan_counting(const SubjectVariant& variant, const plan::Plan& p, StoreCount& count) {
+  return run_plan_impl(variant, p, true, &count);
+}
+
+namespace {
+TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bool require_fired,
+                          detail::StoreCount* count) {
   const auto t0 = Clock::now();
   TrialResult out;
   std::vector<Finding> findings;
@@ -230,6 +271,11 @@ TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool re
     return done();
   };
   if (p.actors.empty()) return harness_error("the plan has no actors");
+  const bool stores = count != nullptr || std::any_of(p.actors.begin(), p.actors.end(), [](const auto& a) {
+    return std::holds_alternative<harness::StoreAt>(a.crash);
+  });
+  if (stores)
+    if (auto why = detail::store_traps_unsupported()) return harness_error(*why);
   for (const auto& a : p.actors)
     if (std::holds_alternative<harness::CrashAt>(a.crash) && !harness::crash_injection_available())
       return harness_error("crash points are compiled out in this build");
@@ -246,7 +292,7 @@ TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool re
                                          static_cast<std::uint32_t>(2 * longest + 4));
   if (!log) return harness_error("history log: " + log.error().describe());
   Trial trial{variant, p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
-              harness::SharedArray<ActorReport>(n)};
+              harness::SharedArray<ActorReport>(n), count};
   auto body = [&trial](std::size_t i) {
     return [&trial, i](harness::ActorContext& ctx) { return trial.run_actor(i, ctx); };
   };
@@ -275,6 +321,11 @@ TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool re
   }
   detail += harness::describe(out.outcomes) + "\n";
   const std::string after = crash_summary(p, out.outcomes);
+  if (count != nullptr && count->actor >= 0 && static_cast<std::size_t>(count->actor) < n) {
+    const ActorReport& counted = trial.reports[static_cast<std::size_t>(count->actor)];
+    if (counted.counted.load(std::memory_order_acquire) != 0) count->stores = counted.stores;
+    else count->why = out.outcomes[static_cast<std::size_t>(count->actor)].describe() + ": " + counted.detail;
+  }
 
   out.fired = true;
   for (std::size_t i = 0; i < n; ++i) {
@@ -282,6 +333,12 @@ TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool re
     out.fired = false;
     if (!require_fired) continue;
     const std::string planned = harness::describe(p.actors[i].crash);
+    if (std::holds_alternative<harness::StoreAt>(p.actors[i].crash)) {
+      const std::string why = trial.reports[i].detail[0] != '\0' ? std::string("its ") + trial.reports[i].detail
+                                                                   : out.outcomes[i].describe();
+      findings.push_back({VerdictKind::harness_error, actor_name(p, i) + " was armed (" + planned + ") but " + why});
+      continue;
+    }
     findings.push_back({VerdictKind::harness_error,
                         std::holds_alternative<harness::CrashAt>(p.actors[i].crash)
                             ? actor_name(p, i) + " was armed (" + planned + ") but the point was never reached in its " +
@@ -384,5 +441,6 @@ TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool re
   }
   return done();
 }
+}  // namespace
 
 }  // namespace shmc::campaign

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "harness/campaign/store_schedule.hpp"
 #include "shmconform/campaign/gtest.hpp"
 
 namespace shmc::campaign {
@@ -12,10 +13,7 @@ class TrialTest : public ::testing::Test {
       : variant_(variant), trial_(std::move(trial)), options_(options) {}
 
   void TestBody() override {
-    bool needs_points = false;
-    for (const auto& a : trial_.plan.actors) needs_points |= std::holds_alternative<harness::CrashAt>(a.crash);
-    if (needs_points && !harness::crash_injection_available())
-      GTEST_SKIP() << "crash points are compiled out in this build";
+    if (auto why = unsupported(trial_)) GTEST_SKIP() << *why;
     const TrialResult r = run_plan(*variant_, trial_.plan);
     RecordProperty("verdict", to_string(r.verdict.kind));
     std::printf("[  TRIAL   ] %s %s: %s in %lld ms\n", variant_->id().c_str(), trial_.label.c_str(),
@@ -57,6 +55,23 @@ void register_trial_tests(const char* suite, const char* subject_id, const Campa
       return new Missing(id);
     });
     return;
+  }
+  if (options.stores != 0) {  // what the store trials cover, and whether every operation kind was counted
+    ::testing::RegisterTest(suite, "store_coverage", nullptr, nullptr, file, line, [variant, options]() -> ::testing::Test* {
+      struct Coverage : ::testing::Test {
+        const SubjectVariant* variant;
+        CampaignOptions options;
+        Coverage(const SubjectVariant* v, CampaignOptions o) : variant(v), options(o) {}
+        void TestBody() override {
+          if (auto why = detail::store_traps_unsupported()) GTEST_SKIP() << *why;
+          for (const auto& c : store_coverage(*variant, options)) {
+            std::printf("[ STORES   ] %s %s\n", variant->id().c_str(), c.describe().c_str());
+            EXPECT_TRUE(c.error.empty()) << variant->id() << " " << c.describe();
+          }
+        }
+      };
+      return new Coverage(variant, options);
+    });
   }
   for (TrialSpec& trial : plan_trials(*variant, options)) {
     const std::string name = trial.id;

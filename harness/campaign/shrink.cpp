@@ -47,6 +47,14 @@ plan::Plan shrink(const SubjectVariant& variant, const plan::Plan& original, Ver
         for (std::size_t at = 0; at + chunk <= best.actors[i].ops.size() && Clock::now() < stop;) {
           plan::Plan c = best;
           auto& ops = c.actors[i].ops;
+          // A store crash names its operation by index: it moves with the ops before it, and is never dropped here.
+          if (auto* st = std::get_if<harness::StoreAt>(&c.actors[i].crash)) {
+            if (st->op >= at && st->op < at + chunk) {
+              at += chunk;
+              continue;
+            }
+            if (st->op >= at + chunk) st->op -= static_cast<std::uint32_t>(chunk);
+          }
           ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(at), ops.begin() + static_cast<std::ptrdiff_t>(at + chunk));
           if (still_fails(c)) {
             best = std::move(c);

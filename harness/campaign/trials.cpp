@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "harness/campaign/store_schedule.hpp"
 #include "shmconform/campaign/campaign.hpp"
 #include "shmconform/runtime/crash_catalog.hpp"
 
@@ -14,6 +15,7 @@ CampaignOptions CampaignOptions::long_run() {
   CampaignOptions o;
   o.hits = 10;
   o.random_kills = 60;
+  o.stores = kEveryStore;
   return o;
 }
 
@@ -165,6 +167,7 @@ std::vector<TrialSpec> plan_trials(const SubjectVariant& variant, const Campaign
     t.id = "random_" + std::to_string(i);
     trials.push_back(std::move(t));
   }
+  detail::append_store_trials(variant, options, trials);
   return trials;
 }
 

@@ -148,6 +148,9 @@ Result<Plan> parse_plan(std::string_view text) {
         a.ops.insert(a.ops.end(), times, p);
       }
     }
+    if (const auto* st = std::get_if<harness::StoreAt>(&a.crash); st != nullptr && st->op >= a.ops.size())
+      return bad("a store crash in op " + std::to_string(st->op) + " of an actor with " + std::to_string(a.ops.size()) +
+                 " operations");
     plan.actors.push_back(std::move(a));
   }
   if (version == 0) return make_error(Errc::invalid_argument, "plan: empty text");

@@ -81,6 +81,25 @@ TEST(Plans, ReadablePrintingAndCrashPlans) {
   EXPECT_FALSE(parse_plan("shmconform-plan 2\nactor x crash=at:p:0 ops=\n").ok()) << "hit 0 never fires";
 }
 
+// A store crash names the operation whose window is trapped and the store: "store:<op>:<k>".
+TEST(Plans, StoreCrashesNameTheirOperation) {
+  Plan p{{ActorPlan{"producer", {{1, {5, 0}}, {1, {6, 0}}}, harness::StoreAt{1, 7}}}, {}};
+  const std::string text = to_text(p);
+  EXPECT_NE(text.find("crash=store:1:7 "), std::string::npos) << text;
+  auto back = parse_plan(text);
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ(*back, p);
+  EXPECT_NE(describe(p).find("crash before store 7 of op 1"), std::string::npos) << describe(p);
+  harness::CrashPlan old;
+  ASSERT_TRUE(harness::parse_crash_plan("store:9", old)) << "the older one-window form";
+  EXPECT_EQ(old, harness::CrashPlan(harness::StoreAt(0, 9)));
+  EXPECT_FALSE(harness::parse_crash_plan("store:1:0", old)) << "store numbers start at 1";
+  EXPECT_FALSE(harness::parse_crash_plan("store:x:3", old));
+  EXPECT_FALSE(harness::parse_crash_plan("store:1:", old));
+  EXPECT_FALSE(parse_plan("shmconform-plan 2\nactor x crash=store:2:1 ops=1:0:0,1:0:0\n").ok())
+      << "op 2 of an actor with two operations";
+}
+
 // Version 2: profile, prior stages, waits-for and repeated operations round-trip; version 1 is still read.
 TEST(Plans, StagesWaitsAndRepeatsRoundTrip) {
   Plan p;

@@ -67,8 +67,8 @@ TEST(StoreTrapCrashStates, PlanTextRoundTripsAndStorePointsParse) {
   harness::CrashPlan plan;
   ASSERT_TRUE(harness::parse_crash_plan("store:17", plan));
   EXPECT_EQ(plan, harness::CrashPlan{harness::StoreAt{17}});
-  EXPECT_EQ(harness::crash_plan_text(plan), "store:17");
-  EXPECT_EQ(harness::describe(plan), "crash before store 17");
+  EXPECT_EQ(harness::crash_plan_text(plan), "store:0:17");
+  EXPECT_EQ(harness::describe(plan), "crash before store 17 of op 0");
   EXPECT_FALSE(harness::parse_crash_plan("store:0", plan));
   EXPECT_FALSE(harness::parse_crash_plan("store:x", plan));
   std::uint64_t k = 0;

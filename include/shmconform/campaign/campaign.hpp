@@ -9,15 +9,19 @@
 // Schedules, for each variant:
 //   - every crash point the subject's point_rules() arm, hits 1..K, in the rule's role;
 //   - every point reached only after an earlier death (a rule with a prior crash);
-//   - seeded random SIGKILLs of any actor inside the subject's kill window.
+//   - seeded random SIGKILLs of any actor inside the subject's kill window;
+//   - store trials (issue 12, no annotations needed): for each role and operation kind, its first
+//     occurrence is dry-run counting its stores to the trial's shared objects (n), then the victim is
+//     killed before store k for k = 1..n (StoreAt{op, k}; sampled in the default run).
 // A trial whose armed crash did not fire is a harness_error ("point X never
-// reached in N ops"), never a pass. Every failing trial prints a replay line.
+// reached in N ops", "op X made only N stores"), never a pass. Every failing trial prints a replay line.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,15 +67,20 @@ std::vector<const SubjectVariant*> subjects();  // sorted by id
 
 #define SHMC_REGISTER_SUBJECT(tag, ...)                                            \
   [[maybe_unused]] static const bool shmc_subject_registered_##tag = [] {          \
-    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant(__VA_ARGS__)); \
+    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant __VA_ARGS__); \
     return true;                                                                   \
   }()
 
 struct CampaignOptions {
+  static constexpr std::uint32_t kEveryStore = 0xffffffffu;
   std::uint32_t hits = 3;          // crash-point trials at hits 1..hits
   std::uint32_t random_kills = 8;  // seeded random SIGKILL trials
   std::uint64_t seed = 0x5eed0005;
-  // The default run; the long one (label `long`, `shmconform campaign --long`): hits 1..10, 60 random kills.
+  // Store trials: per operation kind, at most this many of its crash states (evenly spread, the first and
+  // the last store included); 0: none; kEveryStore: every one.
+  std::uint32_t stores = 24;
+  // The default run; the long one (label `long`, `shmconform campaign --long`): hits 1..10, 60 random kills,
+  // every store.
   static CampaignOptions standard();
   static CampaignOptions long_run();
   // SHMC_CAMPAIGN_SEED in the environment replaces the seed (printed with every failure either way).
@@ -81,15 +90,32 @@ struct CampaignOptions {
 struct TrialSpec {
   std::string id{};        // unique within the variant, a valid gtest name: "ring_push_claimed_hit2"
   std::string label{};     // "ring/push/claimed hit 2"
-  std::string family{};    // "point", "after_death" or "random"
-  std::string point{};     // the armed point ("" for random kills)
-  std::uint32_t hit = 0;   // and its hit
+  std::string family{};    // "point", "after_death", "random" or "store"
+  std::string point{};     // the armed point ("" for random kills; "store/<k>" for store trials)
+  std::uint32_t hit = 0;   // and its hit (store trials: k)
   plan::Plan plan{};
   int victim = -1;       // the armed actor of the concurrent run
 };
 // Every trial of a campaign, generated from the seed before anything runs.
 // A point with no rule becomes a trial that fails with harness_error.
 std::vector<TrialSpec> plan_trials(const SubjectVariant& variant, const CampaignOptions& options);
+
+// Why a trial cannot run in this build or on this machine (crash points compiled out, no store traps
+// here: aarch64, armhf, TSan's thread actors), or nothing. gtest skips it, the command says UNSUPPORTED.
+std::optional<std::string> unsupported(const TrialSpec& trial);
+
+// What the store trials of a variant cover: per role and operation kind, the stores its first
+// occurrence made in the dry runs and how many crash states the campaign tries.
+struct StoreCoverage {
+  std::string role{};
+  std::uint32_t op = 0;     // the victim's operation index
+  std::string call{};       // "push(...)"
+  std::uint64_t stores = 0;
+  std::uint32_t tried = 0;
+  std::string error{};      // not counted: why
+  std::string describe() const;  // "producer push(...) (op 0): 9 stores, 9 crash states tried"
+};
+std::vector<StoreCoverage> store_coverage(const SubjectVariant& variant, const CampaignOptions& options);
 
 // The subject's actors for a set-up with their operations, and no crash: a plain concurrent run.
 plan::Plan concurrent_plan(const SubjectVariant& variant, const std::string& profile, std::uint64_t seed);

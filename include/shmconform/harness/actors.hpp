@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,22 +52,31 @@ struct KillAfter {
   friend bool operator==(const KillAfter&, const KillAfter&) = default;
 };
 // SIGKILL the actor just before its store-th store to a trapped shared range
-// (harness/store_crash, store_trap.hpp): the runner only records the number
-// (armed_store()); the actor's body opens the store-trap window around the
-// operation it wants crashed. Dies with crash_point "store/<k>/range/<i>", hit k.
+// (harness/store_crash, store_trap.hpp) inside its operation number `op`: the
+// runner only records the numbers (armed_store()); whoever runs the operations
+// opens the store-trap window around operation `op` (the campaign engine does,
+// over every mapping of the trial's objects; a hand-written body opens its own
+// window, and `op` is 0). Dies with crash_point "store/<k>/range/<i>", hit k.
 struct StoreAt {
-  std::uint32_t store = 1;
+  std::uint32_t op = 0;     // index into the actor's operations
+  std::uint32_t store = 1;  // 1-based
+  StoreAt() = default;
+  explicit StoreAt(std::uint32_t k) : store(k) {}  // a hand-written body's one window: op 0
+  StoreAt(std::uint32_t op_index, std::uint32_t k) : op(op_index), store(k) {}
   friend bool operator==(const StoreAt&, const StoreAt&) = default;
 };
 // The one crash-plan type of actors, plans (harness/plan) and campaigns.
 using CrashPlan = std::variant<std::monostate, CrashAt, KillAfter, StoreAt>;
 std::string describe(const CrashPlan& plan);  // "crash at <point> hit <n>", for people
-// The text form of plans: "none", "at:<point>:<hit>", "after:<microseconds>us", "store:<k>".
+// The text form of plans: "none", "at:<point>:<hit>", "after:<microseconds>us", "store:<op>:<k>"
+// (parse_crash_plan also takes the older "store:<k>", as op 0).
 std::string crash_plan_text(const CrashPlan& plan);
 // The inverse of crash_plan_text(); false when the text is none of those forms.
 bool parse_crash_plan(std::string_view text, CrashPlan& out);
 // In an actor process: the k of its StoreAt plan, 0 when it has none (store_trap reads it).
 std::uint32_t armed_store();
+// In an actor process: the op of its StoreAt plan, if it has one.
+std::optional<std::uint32_t> armed_store_op();
 
 class ActorContext {
  public:
