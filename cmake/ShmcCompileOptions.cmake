@@ -1,18 +1,22 @@
 # Project-wide compile options, applied through the interface target shmc_options
-# so that every target of ours (and none of the imported ones) gets them.
+# so that every target of ours (and none of the imported ones) gets them. What is
+# ours alone (warnings, sanitizers, the source tree's include paths) is BUILD_INTERFACE;
+# what a user of the installed package needs too (the public include root, the
+# fault-injection defines and libfiu, threads) is exported with it (cmake/ShmcInstall.cmake).
 add_library(shmc_options INTERFACE)
-target_compile_options(shmc_options INTERFACE -Wall -Wextra)
+target_compile_options(shmc_options INTERFACE $<BUILD_INTERFACE:-Wall> $<BUILD_INTERFACE:-Wextra>)
 # g++ 12 at -O2 reports -Wrestrict inside libstdc++ for ordinary std::string
 # concatenation (GCC PR 105651, fixed in 13): a false positive, not our code.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(shmc_options INTERFACE -Wno-restrict)
+  target_compile_options(shmc_options INTERFACE $<BUILD_INTERFACE:-Wno-restrict>)
 endif()
 if(SHMC_WERROR)
-  target_compile_options(shmc_options INTERFACE -Werror)
+  target_compile_options(shmc_options INTERFACE $<BUILD_INTERFACE:-Werror>)
 endif()
-target_include_directories(shmc_options INTERFACE ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR})
+target_include_directories(shmc_options INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}> $<INSTALL_INTERFACE:include>)
 # __FILE__ relative to the project root: crash points record where they stand (docs/crash-points.md).
-target_compile_options(shmc_options INTERFACE -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=)
+target_compile_options(shmc_options INTERFACE $<BUILD_INTERFACE:-fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=>)
 target_link_libraries(shmc_options INTERFACE Threads::Threads)
 target_compile_definitions(shmc_options INTERFACE _GNU_SOURCE)
 
@@ -32,7 +36,7 @@ elseif(NOT SHMC_SANITIZE STREQUAL "")
   message(FATAL_ERROR "SHMC_SANITIZE must be empty, address or thread, not '${SHMC_SANITIZE}'")
 endif()
 if(_shmc_san)
-  target_compile_options(shmc_options INTERFACE ${_shmc_san})
-  target_link_options(shmc_options INTERFACE ${_shmc_san})
+  target_compile_options(shmc_options INTERFACE "$<BUILD_INTERFACE:${_shmc_san}>")
+  target_link_options(shmc_options INTERFACE "$<BUILD_INTERFACE:${_shmc_san}>")
   target_compile_definitions(shmc_options INTERFACE SHMC_SANITIZER=\"${SHMC_SANITIZE}\")
 endif()

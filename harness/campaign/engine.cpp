@@ -188,6 +188,13 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
   }
   ctx.doing("done");
   report(rep, Ending::ok, a.ops.size(), "");
+  // A random-kill victim that finished its work before its kill waits for it, bounded: its death after
+  // its last operation is a crash state too, and the trial's kill always fires.
+  if (const auto* kill = std::get_if<harness::KillAfter>(&a.crash)) {
+    ctx.doing("done; waiting for its SIGKILL");
+    (void)harness::poll_until([] { return false; },
+                              std::min(ctx.deadline(), started + kill->delay + std::chrono::seconds(2)));
+  }
   return 0;
 }
 

@@ -33,10 +33,19 @@ int usage() {
   return 2;
 }
 
+// The program that replays: `shmconform` (it links every in-tree subject), or the running test binary
+// (its main() takes `replay`), which is the one that knows a user's own subjects.
+std::string replay_program() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || self.filename() == "shmconform") return "shmconform";
+  return self.string();
+}
+
 }  // namespace
 
 std::string replay_line(const SubjectVariant& variant, const TrialSpec& trial, const CampaignOptions& options) {
-  return "shmconform replay " + variant.id() + " --trial " + trial.id + " --seed " + hex(options.seed);
+  return replay_program() + " replay " + variant.id() + " --trial " + trial.id + " --seed " + hex(options.seed);
 }
 
 std::string replay_file_line(const SubjectVariant& variant, const TrialSpec& trial, const plan::Plan& plan) {
@@ -47,7 +56,7 @@ std::string replay_file_line(const SubjectVariant& variant, const TrialSpec& tri
   std::ofstream out(file);
   out << plan::to_text(plan);
   if (!out) return {};
-  return "shmconform replay " + variant.id() + " " + file.string();
+  return replay_program() + " replay " + variant.id() + " " + file.string();
 }
 
 std::string failure_report(const SubjectVariant& variant, const TrialSpec& trial, const TrialResult& result,

@@ -9,12 +9,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include "shmconform/runtime/process_identity.hpp"
 #include "shmconform/harness/leak_guard.hpp"
 #include "shmconform/harness/run_names.hpp"
 #include "shmconform/harness/test_registrars.hpp"
+#include "shmconform/campaign/campaign.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
 #include <fiu.h>
@@ -59,6 +61,10 @@ int main(int argc, char** argv) {
 #if defined(SHMC_FAULT_INJECTION)
   fiu_init(0);
 #endif
+  // A test binary is also its subjects' command line: the replay line a failing trial prints
+  // (`<test> replay SUBJECT ...`), and whole campaigns (`<test> campaign SUBJECT ...`).
+  if (argc >= 2 && std::string_view(argv[1]) == "replay") return shmc::campaign::replay_main(argc - 1, argv + 1);
+  if (argc >= 2 && std::string_view(argv[1]) == "campaign") return shmc::campaign::campaign_main(argc - 1, argv + 1);
   ::testing::InitGoogleTest(&argc, argv);
   for (auto* registrar : registrars()) registrar();
   sweep_dead_runs();
