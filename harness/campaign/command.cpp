@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -17,7 +18,8 @@ namespace {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: shmconform campaign SUBJECT[:VARIANT] [--long] [--seed S] [--only TEXT] [--json FILE|-] [--list]\n"
+               "usage: shmconform campaign SUBJECT[:VARIANT] [--long] [--seed S] [--only TEXT] [--json FILE|-] [--html-dir DIR]\n"
+               "                           [--list]\n"
                "       shmconform campaign --list\n");
   return 2;
 }
@@ -43,7 +45,7 @@ int campaign_main(int argc, char** argv) {
     return 2;
   }
   bool long_run = false, list = false;
-  std::string only, json_file;
+  std::string only, json_file, html_dir;
   std::optional<std::uint64_t> seed;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const bool has_value = i + 1 < args.size();
@@ -53,6 +55,7 @@ int campaign_main(int argc, char** argv) {
       else if (args[i] == "--seed" && has_value) seed = std::stoull(args[++i], nullptr, 0);
       else if (args[i] == "--only" && has_value) only = args[++i];
       else if (args[i] == "--json" && has_value) json_file = args[++i];
+      else if (args[i] == "--html-dir" && has_value) html_dir = args[++i];
       else return usage();
     } catch (const std::exception&) {
       return usage();
@@ -108,6 +111,13 @@ int campaign_main(int argc, char** argv) {
       ++unexpected;
       if (terminal) std::printf("\r\033[K");
       std::fprintf(text, "UNEXPECTED %s", failure_report(*variant, trial, r, options).c_str());
+    }
+    if (!html_dir.empty() && !r.verdict.ok()) {  // a page for every finding, expected or not
+      std::error_code ec;
+      std::filesystem::create_directories(html_dir, ec);
+      const auto page = (std::filesystem::path(html_dir) / (trial.id + ".html")).string();
+      if (auto w = write_timeline(*variant, trial, r, options, page)) std::fprintf(text, "timeline: %s\n", w->c_str());
+      else std::fprintf(text, "timeline not written: %s\n", w.error().describe().c_str());
     }
     results.push_back({{"id", trial.id},
                        {"label", trial.label},

@@ -171,7 +171,7 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
       }
       r = trapped->result;
       rep.stores = trapped->stores;
-      rep.counted.store(1, std::memory_order_release);
+      if (r.kind == OpResult::Kind::done) rep.counted.store(1, std::memory_order_release);  // a stuck op proves no count
     }
     if (r.kind == OpResult::Kind::stuck) {  // the operation stays pending: it may or may not have happened
       report(rep, Ending::stuck, k, r.detail);
@@ -260,8 +260,12 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   TrialResult out;
   std::vector<Finding> findings;
   std::string detail;
+  history::HistoryLog* log_of_trial = nullptr;
   auto done = [&]() -> TrialResult& {
     out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+    if (out.history.empty() && log_of_trial != nullptr) {  // stopped before the checkers: keep what was recorded
+      if (auto h = log_of_trial->collect()) out.history = std::move(*h);
+    }
     if (findings.empty()) {
       out.verdict = Verdict{VerdictKind::ok, "ok", detail};
       return out;
@@ -290,7 +294,8 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   const auto subject = variant.make();
   TrialSetup setup{harness::unique_name(variant.subject), p.profile, variant.op_bound};
   if (auto created = subject->create(setup); !created) return harness_error("create: " + created.error().describe());
-  const auto model = subject->model(setup);
+  const std::shared_ptr<const check::Model> model = subject->model(setup);
+  out.model = model;
   const auto audit_ops = subject->audit(setup);
   std::size_t longest = audit_ops.size();
   for (const auto& a : p.actors) longest = std::max(longest, a.ops.size());
@@ -298,6 +303,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   auto log = history::HistoryLog::create(harness::unique_name("hist"), static_cast<std::uint32_t>(n + 1),
                                          static_cast<std::uint32_t>(2 * longest + 4));
   if (!log) return harness_error("history log: " + log.error().describe());
+  log_of_trial = &*log;
   Trial trial{variant, p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
               harness::SharedArray<ActorReport>(n), count};
   auto body = [&trial](std::size_t i) {
@@ -367,6 +373,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
       findings.push_back({VerdictKind::unexpected_signal, who + " died of " + signal_name(o.signal) + " while '" +
                                                               o.last_doing + "', after " + after});
     } else if (o.end == harness::ActorOutcome::End::timed_out) {
+      out.stuck_actors.push_back(static_cast<int>(i));
       findings.push_back({VerdictKind::survivor_stuck, who + " was still running at the run's deadline, doing '" +
                                                            o.last_doing + "', after " + after});
     } else if (o.end == harness::ActorOutcome::End::threw) {
@@ -374,6 +381,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
     } else if (o.end != harness::ActorOutcome::End::exited) {
       findings.push_back({VerdictKind::harness_error, who + ": " + o.describe()});
     } else if (ending == Ending::stuck) {
+      out.stuck_actors.push_back(static_cast<int>(i));
       findings.push_back({VerdictKind::survivor_stuck, who + " stuck at " + at_op + ": " + rep.detail + ", after " + after});
     } else if (ending == Ending::corrupt) {
       findings.push_back({VerdictKind::corrupted, who + " at " + at_op + ": " + rep.detail + ", after " + after});
@@ -437,7 +445,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   }
   check::CheckOptions budget;
   budget.max_configurations = 2'000'000;
-  const auto lin = check::check_linearizable(out.history, *model, budget);
+  const auto& lin = out.linearizability.emplace(check::check_linearizable(out.history, *model, budget));
   if (lin.verdict == check::Verdict::not_linearizable) {
     detail += lin.report;
     std::string first_line = lin.report.substr(0, lin.report.find('\n'));

@@ -19,16 +19,10 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
-std::filesystem::path failure_dir() {
-  if (const char* d = std::getenv("SHMC_FAILURE_DIR"); d != nullptr && *d != '\0') return d;
-  const char* tmp = std::getenv("TMPDIR");
-  return std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / "shmconform-failures";
-}
-
 int usage() {
   std::fprintf(stderr,
-               "usage: shmconform replay SUBJECT[:VARIANT] PLAN-FILE|- [--times N]\n"
-               "       shmconform replay SUBJECT[:VARIANT] --trial ID [--seed S] [--times N]\n"
+               "usage: shmconform replay SUBJECT[:VARIANT] PLAN-FILE|- [--times N] [--html FILE]\n"
+               "       shmconform replay SUBJECT[:VARIANT] --trial ID [--seed S] [--times N] [--html FILE]\n"
                "       shmconform replay --list\n");
   return 2;
 }
@@ -44,15 +38,25 @@ std::string replay_program() {
 
 }  // namespace
 
+std::string failure_dir() {
+  std::filesystem::path dir;
+  if (const char* d = std::getenv("SHMC_FAILURE_DIR"); d != nullptr && *d != '\0') {
+    dir = d;
+  } else {
+    const char* tmp = std::getenv("TMPDIR");
+    dir = std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / "shmconform-failures";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return dir.string();
+}
+
 std::string replay_line(const SubjectVariant& variant, const TrialSpec& trial, const CampaignOptions& options) {
   return replay_program() + " replay " + variant.id() + " --trial " + trial.id + " --seed " + hex(options.seed);
 }
 
 std::string replay_file_line(const SubjectVariant& variant, const TrialSpec& trial, const plan::Plan& plan) {
-  std::error_code ec;
-  const auto dir = failure_dir();
-  std::filesystem::create_directories(dir, ec);
-  const auto file = dir / (variant.subject + "-" + variant.variant + "-" + trial.id + ".plan");
+  const auto file = std::filesystem::path(failure_dir()) / (variant.subject + "-" + variant.variant + "-" + trial.id + ".plan");
   std::ofstream out(file);
   out << plan::to_text(plan);
   if (!out) return {};
@@ -66,6 +70,9 @@ std::string failure_report(const SubjectVariant& variant, const TrialSpec& trial
                   result.verdict.detail + plan::describe(trial.plan) + "replay: " + replay_line(variant, trial, options) +
                   "\n";
   if (auto line = replay_file_line(variant, trial, trial.plan); !line.empty()) s += "replay: " + line + "\n";
+  const auto page = (std::filesystem::path(failure_dir()) / (variant.subject + "-" + variant.variant + "-" + trial.id + ".html")).string();
+  if (auto written = write_timeline(variant, trial, result, options, page)) s += "timeline: " + *written + "\n";
+  else s += "timeline not written: " + written.error().describe() + "\n";
   return s;
 }
 
@@ -82,7 +89,7 @@ int replay_main(int argc, char** argv) {
     return 2;
   }
   unsigned times = 5;
-  std::string plan_file, trial_id;
+  std::string plan_file, trial_id, html;
   CampaignOptions options = CampaignOptions::long_run().with_environment();  // long: every trial id exists
   for (std::size_t i = 1; i < args.size(); ++i) {
     const bool has_value = i + 1 < args.size();
@@ -90,6 +97,7 @@ int replay_main(int argc, char** argv) {
       if (args[i] == "--times" && has_value) times = static_cast<unsigned>(std::stoul(args[++i]));
       else if (args[i] == "--trial" && has_value) trial_id = args[++i];
       else if (args[i] == "--seed" && has_value) options.seed = std::stoull(args[++i], nullptr, 0);
+      else if (args[i] == "--html" && has_value) html = args[++i];
       else if (plan_file.empty() && (args[i] == "-" || !args[i].starts_with("--"))) plan_file = args[i];
       else return usage();
     } catch (const std::exception&) {
@@ -144,6 +152,12 @@ int replay_main(int argc, char** argv) {
     std::printf("run %u/%u: %s%s (%lld ms): %s\n", run, times, to_string(r.verdict.kind), ok ? "" : " (UNEXPECTED)",
                 static_cast<long long>(r.wall.count()), r.verdict.summary.c_str());
     if (!ok) std::printf("%s", r.verdict.detail.c_str());
+    // The page shows the last run, or the first one that ended other than expected.
+    if (!html.empty() && (run == times || !ok)) {
+      if (auto written = write_timeline(*variant, trial, r, options, html)) std::printf("timeline: %s\n", written->c_str());
+      else std::fprintf(stderr, "replay: timeline not written: %s\n", written.error().describe().c_str());
+      html.clear();
+    }
   }
   std::printf("%u of %u runs as %s expects\n", times - unexpected, times, variant->id().c_str());
   return unexpected == 0 ? 0 : 1;

@@ -28,6 +28,7 @@
 
 #include "shmconform/campaign/subject.hpp"
 #include "shmconform/campaign/verdict.hpp"
+#include "shmconform/check/linearizability.hpp"
 #include "shmconform/check/operation.hpp"
 #include "shmconform/harness/actors.hpp"
 #include "shmconform/plan/plan.hpp"
@@ -67,7 +68,7 @@ std::vector<const SubjectVariant*> subjects();  // sorted by id
 
 #define SHMC_REGISTER_SUBJECT(tag, ...)                                            \
   [[maybe_unused]] static const bool shmc_subject_registered_##tag = [] {          \
-    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant __VA_ARGS__); \
+    ::shmc::campaign::register_subject(::shmc::campaign::SubjectVariant(__VA_ARGS__)); \
     return true;                                                                   \
   }()
 
@@ -125,6 +126,9 @@ struct TrialResult {
   std::vector<harness::ActorOutcome> outcomes{};  // plan order
   check::History history{};                       // once the run got as far as the checkers
   std::vector<check::delivery::Item> remaining{}; // what drain() found left, for item queues
+  std::shared_ptr<const check::Model> model{};                   // the trial's model (for the timeline)
+  std::optional<check::LinearizabilityResult> linearizability{};  // when the checker ran
+  std::vector<int> stuck_actors{};                               // plan indices of survivors that got stuck
   std::chrono::milliseconds wall{0};
   bool fired = false;  // every victim died by its plan
 };
@@ -146,7 +150,14 @@ std::string replay_line(const SubjectVariant& variant, const TrialSpec& trial, c
 // Writes the plan's text where failures go (SHMC_FAILURE_DIR, else $TMPDIR/shmconform-failures) and
 // returns "shmconform replay ring:robust <file>"; empty if it cannot be written.
 std::string replay_file_line(const SubjectVariant& variant, const TrialSpec& trial, const plan::Plan& plan);
-// The failure message of a trial: verdict, per-actor table, checker report, replay lines.
+// The trial's HTML timeline (and its JSON beside it) at `html_path`: lanes, crashes, the verdict
+// (docs/timeline.md). Returns the path written, or why not.
+Result<std::string> write_timeline(const SubjectVariant& variant, const TrialSpec& trial, const TrialResult& result,
+                                   const CampaignOptions& options, const std::string& html_path);
+// Where a failing trial's files go: SHMC_FAILURE_DIR, else $TMPDIR/shmconform-failures (created).
+std::string failure_dir();
+// The failure message of a trial: verdict, per-actor table, checker report, replay lines, and the
+// timeline page it writes in failure_dir().
 std::string failure_report(const SubjectVariant& variant, const TrialSpec& trial, const TrialResult& result,
                            const CampaignOptions& options);
 
