@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds and runs the whole test suite through ctest.
 #
-#   ci/test.sh                      presets "dev asan"
-#   SHMC_TEST_PRESETS="dev asan tsan ports" ci/test.sh   what CI runs (.ci/run); "ports" is
-#                                   ci/cross/ci-ports.sh: the i386 suite, the mixed-ABI test
-#                                   both ways and the aarch64 report under qemu-user
+#   ci/test.sh                      presets "dev examples asan"
+#   SHMC_TEST_PRESETS="dev examples asan tsan ports" ci/test.sh   what CI runs (.ci/run);
+#                                   "examples" is ci/examples.sh (install the dev build, build
+#                                   examples/ against the package); "ports" is ci/cross/ci-ports.sh:
+#                                   the i386 suite, the mixed-ABI test both ways and the reports
+#                                   under qemu-user
 #   SHMC_TEST_PRESETS="dev asan tsan clang release" ci/test.sh
 #   SHMC_CTEST_ARGS="-L long" ci/test.sh   the long crash campaigns (excluded by default)
 #
@@ -16,12 +18,17 @@ cd "$(dirname "$0")/.."
 
 ./ci/install-deps.sh
 
-presets=${SHMC_TEST_PRESETS:-"dev asan"}
+presets=${SHMC_TEST_PRESETS:-"dev examples asan"}
 ctest_args=${SHMC_CTEST_ARGS:-"-LE long"}
 status=0
 for preset in $presets; do
   if [ "$preset" = ports ]; then
     ./ci/cross/ci-ports.sh || status=1
+    continue
+  fi
+  if [ "$preset" = examples ]; then  # after dev: install it, build examples/ against the package
+    echo "=== examples: installed package, out-of-tree build and ctest"
+    ./ci/examples.sh || status=1
     continue
   fi
   echo "=== preset $preset: configure and build"
