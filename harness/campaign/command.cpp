@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -85,6 +86,7 @@ int campaign_main(int argc, char** argv) {
   nlohmann::json results = nlohmann::json::array();
   const auto t0 = std::chrono::steady_clock::now();
   std::size_t unexpected = 0, k = 0;
+  std::set<std::string> reported;  // families and store operations whose first finding was printed
   for (const auto& trial : trials) {
     ++k;
     if (terminal) {
@@ -106,6 +108,17 @@ int campaign_main(int argc, char** argv) {
     f.fired += r.fired ? 1 : 0;
     ++f.verdicts[static_cast<std::size_t>(r.verdict.kind)];
     f.wall += r.wall;
+    if (ok && r.verdict.kind != VerdictKind::ok) {
+      // An expected finding (a planted bug, a structure declared not crash-safe): the first one of each
+      // family, and of each operation a store trial crashed, is the minimal crash state that shows it.
+      const std::string key = trial.family == "store" ? trial.id.substr(0, trial.id.rfind("_before")) : trial.family;
+      if (reported.insert(key).second) {
+        if (terminal) std::printf("\r\033[K");
+        const auto at = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(text, "FINDING after %.1f s: %s: %s: %s\n  replay: %s\n", at, trial.label.c_str(),
+                     to_string(r.verdict.kind), r.verdict.summary.c_str(), replay_line(*variant, trial, options).c_str());
+      }
+    }
     if (!ok) {
       ++f.unexpected;
       ++unexpected;

@@ -2,8 +2,11 @@
 // first occurrence is dry-run in counting mode (n stores), then one trial per
 // crash state k = 1..n kills the victim before its k-th store to the trial's
 // shared objects (a sample of them in the default run, all in the long one).
-// The victim is the first actor of its role and the others of that role wait
-// for it to end, as for crash points: it is alone in its role until it dies.
+// The victim is the first actor of its role. Where its op completes with the
+// victim alone (every other actor waits for it to end), that is the schedule:
+// the op's stores are then the same in every run. Where it cannot (a consumer
+// of an empty queue waits for producers), only the others of its role wait,
+// and n is the fewest stores over three dry runs.
 #include "harness/campaign/store_schedule.hpp"
 
 #include <sys/stat.h>
@@ -142,6 +145,7 @@ struct Kind {
   std::string name;  // "push"
   std::optional<std::uint64_t> stores;
   std::string why;  // the dry run did not count
+  bool alone = true;  // every other actor waits for the victim (else only its role does)
 };
 
 struct Schedule {
@@ -149,9 +153,9 @@ struct Schedule {
   std::vector<Kind> kinds;
 };
 
-plan::Plan gated(plan::Plan p, int victim) {
+plan::Plan gated(plan::Plan p, int victim, bool alone) {
   for (std::size_t i = 0; i < p.actors.size(); ++i)
-    if (static_cast<int>(i) != victim && p.actors[i].role == p.actors[static_cast<std::size_t>(victim)].role)
+    if (static_cast<int>(i) != victim && (alone || p.actors[i].role == p.actors[static_cast<std::size_t>(victim)].role))
       p.actors[i].waits_for = victim;
   return p;
 }
@@ -180,14 +184,11 @@ std::filesystem::path count_file(const SubjectVariant& variant, std::uint64_t se
 bool load_counts(const std::filesystem::path& file, std::vector<Kind>& kinds) {
   if (file.empty()) return false;
   std::ifstream in(file);
-  std::vector<std::optional<std::uint64_t>> counts;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line == "-") counts.emplace_back();
-    else counts.emplace_back(std::strtoull(line.c_str(), nullptr, 10));
-  }
+  std::vector<std::pair<std::uint64_t, bool>> counts;  // "<n> alone" or "<n> role"
+  std::string n, gate;
+  while (in >> n >> gate) counts.emplace_back(std::strtoull(n.c_str(), nullptr, 10), gate == "alone");
   if (!in.eof() || counts.size() != kinds.size()) return false;
-  for (std::size_t i = 0; i < kinds.size(); ++i) kinds[i].stores = counts[i];
+  for (std::size_t i = 0; i < kinds.size(); ++i) kinds[i].stores = counts[i].first, kinds[i].alone = counts[i].second;
   return true;
 }
 
@@ -198,19 +199,27 @@ void save_counts(const std::filesystem::path& file, const std::vector<Kind>& kin
   const auto tmp = file.string() + "." + std::to_string(::getpid());
   {
     std::ofstream out(tmp);
-    for (const Kind& k : kinds) out << (k.stores ? std::to_string(*k.stores) : std::string("-")) << "\n";
+    for (const Kind& k : kinds) out << (k.stores ? *k.stores : 0) << (k.alone ? " alone\n" : " role\n");
     if (!out) return;
   }
   std::filesystem::rename(tmp, file, ec);
 }
 
-// The dry runs: the fewest stores over `runs` plain runs (contention only adds stores: a failed
-// compare-and-swap is a store, a spinning lock makes more), so a trial's op reaches store k <= n.
-void count(const SubjectVariant& variant, Schedule& s, int runs) {
+// The dry runs. Alone, one run is the count. With peers, the fewest stores over three runs: a failed
+// compare-and-swap or a spinning lock adds stores, so a trial's op reaches store k <= n.
+void count(const SubjectVariant& variant, Schedule& s) {
   for (Kind& k : s.kinds) {
-    for (int r = 0; r < runs; ++r) {
+    StoreCount alone{k.actor, k.op, {}, {}};
+    run_plan_counting(variant, gated(s.base, k.actor, true), alone);
+    if (alone.stores) {
+      k.stores = alone.stores;
+      k.alone = true;
+      continue;
+    }
+    k.alone = false;
+    for (int r = 0; r < 3; ++r) {
       StoreCount c{k.actor, k.op, {}, {}};
-      const TrialResult result = run_plan_counting(variant, gated(s.base, k.actor), c);
+      const TrialResult result = run_plan_counting(variant, gated(s.base, k.actor, false), c);
       if (!c.stores) {
         k.stores.reset();
         k.why = c.why.empty() ? "the counting run ended " + std::string(to_string(result.verdict.kind)) + ": " +
@@ -253,7 +262,7 @@ const Schedule& schedule(const SubjectVariant& variant, const CampaignOptions& o
   if (!store_traps_unsupported()) {
     const auto file = count_file(variant, options.seed);
     if (!load_counts(file, s.kinds)) {
-      count(variant, s, 2);
+      count(variant, s);
       if (std::all_of(s.kinds.begin(), s.kinds.end(), [](const Kind& k) { return k.stores.has_value(); }))
         save_counts(file, s.kinds);
     }
@@ -292,11 +301,11 @@ void append_store_trials(const SubjectVariant& variant, const CampaignOptions& o
       t.point = "store/" + std::to_string(store);
       t.hit = static_cast<std::uint32_t>(store);
       t.victim = k.actor;
-      t.plan = gated(s.base, k.actor);
+      t.plan = gated(s.base, k.actor, k.alone);
       t.plan.actors[static_cast<std::size_t>(k.actor)].crash = harness::StoreAt{k.op, static_cast<std::uint32_t>(store)};
       const std::string of = k.stores ? " of " + std::to_string(*k.stores) : std::string(" (not counted)");
       t.label = "store " + k.role + " op " + std::to_string(k.op) + " " + k.call + ": before store " +
-                std::to_string(store) + of;
+                std::to_string(store) + of + (k.alone ? " (alone)" : " (with peers)");
       t.id = "store_" + word(k.role) + "_" + word(k.name) + "_op" + std::to_string(k.op) + "_before" + std::to_string(store);
       trials.push_back(std::move(t));
     }
