@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev                         # shmconform report --json
   chromium                                   # the timeline page's browser test (ctest -L browser), headless
   libboost-dev                               # Boost.Interprocess message_queue: a third-party subject (header-only)
+  libclang-rt-14-dev                         # libFuzzer and the clang sanitizer runtimes (the fuzz preset, ci/fuzz.sh)
 )
 
 if [ "$(id -u)" -ne 0 ]; then

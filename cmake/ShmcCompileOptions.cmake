@@ -40,3 +40,13 @@ if(_shmc_san)
   target_link_options(shmc_options INTERFACE "$<BUILD_INTERFACE:${_shmc_san}>")
   target_compile_definitions(shmc_options INTERFACE SHMC_SANITIZER=\"${SHMC_SANITIZE}\")
 endif()
+
+# Fuzzing (the fuzz preset, suite/fuzz): our code gets libFuzzer's coverage
+# instrumentation; only the fuzz targets link libFuzzer's main (-fsanitize=fuzzer).
+option(SHMC_FUZZ "Instrument for libFuzzer and build the fuzz targets (clang only)" OFF)
+if(SHMC_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SHMC_FUZZ needs clang (libFuzzer); use the fuzz preset")
+  endif()
+  target_compile_options(shmc_options INTERFACE $<BUILD_INTERFACE:-fsanitize=fuzzer-no-link>)
+endif()
