@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "suite/harness/pid_reuse.hpp"
 #include "shmconform/harness/actors.hpp"
 #include "shmconform/harness/poll_until.hpp"
 #include "shmconform/harness/shared_region.hpp"
@@ -83,16 +84,7 @@ TEST(MapPidReuse, ALiveHolderIsNeverRobbed) {
   EXPECT_EQ(shared[3].load(), shared[0].load()) << "the live holder kept its lock";
 }
 
-// Writes /proc/sys/kernel/ns_last_pid; returns 0 or errno.
-int set_last_pid(pid_t pid) {
-  const int fd = ::open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%d", static_cast<int>(pid));
-  const int rc = ::write(fd, buf, static_cast<std::size_t>(n)) == n ? 0 : errno;
-  ::close(fd);
-  return rc;
-}
+using shmc::testing::set_last_pid;
 
 TEST(MapPidReuse, ARealRecycledPidIsNotTakenForTheDeadHolder) {
   if (!harness::crash_injection_available()) GTEST_SKIP() << "needs crash points to kill the holder inside its critical section";

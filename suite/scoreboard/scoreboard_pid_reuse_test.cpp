@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fixtures/scoreboard/scoreboard.hpp"
+#include "suite/harness/pid_reuse.hpp"
 #include "shmconform/harness/actors.hpp"
 #include "shmconform/harness/poll_until.hpp"
 #include "shmconform/harness/run_names.hpp"
@@ -49,15 +50,7 @@ TEST(ScoreboardPidReuse, PlantedBarePidKeepsADeadWorkersSlotWhoseRecycledPidIsAl
   EXPECT_EQ(w.error().code, Errc::already_exists) << w.error().describe();
 }
 
-int set_last_pid(pid_t pid) {
-  const int fd = ::open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%d", static_cast<int>(pid));
-  const int rc = ::write(fd, buf, static_cast<std::size_t>(n)) == n ? 0 : errno;
-  ::close(fd);
-  return rc;
-}
+using shmc::testing::set_last_pid;
 
 // Both variants: a worker dies holding the only slot, its PID is recycled by a live
 // process, and a third process claims. Returns Errc + 1 of that claim (0 = reclaimed),
