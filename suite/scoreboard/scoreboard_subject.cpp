@@ -16,6 +16,9 @@
 // when no slot shows it (free, changing tenure, reclaimed by another). So a
 // monitor that saw a live worker's counter go backwards, or a value it never
 // reached, fails linearizability. Release is recorded as an unseen read.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include "fixtures/scoreboard/scoreboard.hpp"
@@ -49,6 +52,18 @@ template <class O>
 pid_t pid_of(std::uint64_t owner) {
   if constexpr (std::is_same_v<O, IdentityOwners>) return unpack(owner).tid;
   else return static_cast<pid_t>(owner);
+}
+
+bool zombie(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  std::FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return false;
+  char buf[512] = {};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  const char* close = std::strrchr(buf, ')');  // the state follows the command name, which may hold spaces
+  return n > 0 && close != nullptr && close[1] == ' ' && close[2] == 'Z';
 }
 
 template <class O>
@@ -106,11 +121,18 @@ class BoardInstance final : public campaign::Instance {
   // the probe the owner never reclaims: stuck.
   std::optional<OpResult> probe_recycled_owners(campaign::OpContext& ctx) {
     for (const SlotView& v : board_.snapshot()) {
-      if (v.owner == 0 || !O::is_dead(v.owner)) continue;
+      if (v.owner == 0) continue;
       const pid_t dead = pid_of<O>(v.owner);
+      // A killed worker not yet reaped is a zombie, which both policies call alive: wait for the reap
+      // (bounded) so the probe, not a plain claim, is the first to meet the dead owner.
+      if (!O::is_dead(v.owner) && zombie(dead))
+        harness::poll_until([&] { return ::kill(dead, 0) != 0 && errno == ESRCH; }, ctx.deadline());
+      if (!O::is_dead(v.owner)) continue;
       const std::uint64_t dead_ticks = std::is_same_v<O, IdentityOwners> ? unpack(v.owner).start_ticks : ~0ULL;
       ctx.doing("probing slot of dead pid " + std::to_string(dead) + " from a process wearing its pid");
-      for (int attempt = 0; attempt < 20; ++attempt) {
+      // Other processes on the machine may take the PID first (or the probe may start in the dead
+      // owner's clock tick): try until the probe wears it, within the operation's bound.
+      for (int attempt = 0; attempt < 500 && Clock::now() < ctx.deadline(); ++attempt) {
         if (shmc::testing::set_last_pid(dead - 1) != 0) return std::nullopt;
         auto probe = harness::run_in_child(
             "recycled-pid-probe",
