@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: shmconform <command> [options]
 
 commands:
-  report [--json FILE|-] [--junit FILE|-] [--only PREFIX]
+  report [--json FILE|-] [--junit FILE|-] [--only PREFIX] [--skip PREFIX]...
                       run the platform checks; one row per assertion grouped by section,
                       per-section counts, then a summary. --json writes schema 2, --junit
                       JUnit XML (one test case per row). Exits 1 if any check FAILs
