@@ -1,4 +1,4 @@
-#include "bench/semqueue/ratio_reporter.hpp"
+#include "bench/common/ratio_reporter.hpp"
 
 #include <cstdio>
 

@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "bench/semqueue/ratio_reporter.hpp"
+#include "bench/common/ratio_reporter.hpp"
 #include "fixtures/semqueue/named_queue.hpp"
 #include "fixtures/semqueue/robust_queue.hpp"
 #include "fixtures/semqueue/unnamed_queue.hpp"

@@ -18,6 +18,7 @@
 #include "shmconform/campaign/campaign.hpp"
 #include "shmconform/check/map_model.hpp"
 #include "suite/map/map_test_support.hpp"
+#include "suite/map/recorded_map.hpp"
 
 namespace shmc::map::testing {
 
@@ -84,15 +85,6 @@ class MapInstance final : public campaign::Instance {
   std::uint64_t key(std::uint64_t index) const { return keys_[index]; }
 
  private:
-  static std::uint32_t status_code(Status s) {
-    switch (s) {
-      case Status::ok: return check::map::kOk;
-      case Status::exists: return check::map::kExists;
-      case Status::not_found: return check::map::kNotFound;
-      case Status::full: return check::map::kFull;
-    }
-    return check::map::kFull;
-  }
   M map_;
   std::vector<std::uint64_t> keys_;
   std::uint64_t words_[2] = {0, 0};
