@@ -5,7 +5,6 @@
 // peer blocked: Boost locks that non-robust mutex without a deadline, even in
 // timed_send/timed_receive. FINDING when the campaign trial reproduces it.
 #include "shmconform/campaign/campaign.hpp"
-#include "shmconform/harness/store_trap.hpp"
 #include "suite/conformance/check_registry.hpp"
 
 namespace {
@@ -15,9 +14,11 @@ using shmc::campaign::VerdictKind;
 SHMC_CHECK("finding.boost.message_queue.sender_killed_in_send", "findings: boost.interprocess",
            "boost::interprocess::message_queue (a library's finding, not ours): a sender killed inside send, "
            "holding the queue's mutex, leaves the receiver blocked past its timed_receive deadline") {
-  // The finding is a store crash: where no store trap works (aarch64, armhf, qemu-user), say so, never FAIL.
-  if (const auto traps = shmc::harness::store_trap::support(); !traps.available)
-    return shmc::conformance::unsupported("store traps: " + traps.reason);
+  // The finding is a store crash: where no store trial can run (no trap flag on aarch64 and armhf,
+  // thread actors under TSan), say so, never FAIL.
+  shmc::campaign::TrialSpec probe;
+  probe.plan.actors.push_back(shmc::plan::ActorPlan{"sender", {}, shmc::harness::StoreAt{0, 2}});
+  if (auto why = shmc::campaign::unsupported(probe)) return shmc::conformance::unsupported("store trials: " + *why);
   const auto* variant = shmc::campaign::find_subject("boost.message_queue:default");
   if (variant == nullptr) return shmc::conformance::fail("the boost.message_queue subject is not linked in");
   const auto options = shmc::campaign::CampaignOptions{.hits = 0, .random_kills = 0};

@@ -42,7 +42,7 @@ plan::PlanSpec map_plan_spec() {
 plan::Plan prepared(plan::Plan p) {
   p.profile = "plan";
   for (std::size_t a = 0; a < p.actors.size(); ++a)
-    for (std::size_t n = 0; n < p.actors[a].ops.size(); ++n) p.actors[a].ops[n].arg[1] = ((a + 1) << 32) | (n + 1);
+    for (std::size_t n = 0; n < p.actors[a].ops.size(); ++n) p.actors[a].ops[n].arg[1] = (std::uint64_t{a + 1} << 32) | (n + 1);
   return p;
 }
 
