@@ -122,11 +122,14 @@ SHMC_CHECK("finding.monitor.cond.waiter_killed_in_wait", kSection,
   const std::string destroy_text = destroy.end == harness::ActorOutcome::End::timed_out
                                        ? "pthread_cond_destroy BLOCKED (still waiting after 500 ms, killed)"
                                        : "pthread_cond_destroy returned " + rc_text(destroy.exit_code);
-  return shmc::conformance::pass(what + "; one pthread_cond_signal then " +
-                                 (woke ? "woke the live waiter in " + std::to_string(latency) + " us"
-                                       : "did NOT wake the live waiter (lost wake-up; it timed out after 1000 ms, rc " +
-                                             rc_text(b.rc[1].load()) + ")") +
-                                 "; " + destroy_text);
+  const std::string said = what + "; one pthread_cond_signal then " +
+                          (woke ? "woke the live waiter in " + std::to_string(latency) + " us"
+                                : "did NOT wake the live waiter (lost wake-up; it timed out after 1000 ms, rc " +
+                                      rc_text(b.rc[1].load()) + ")") +
+                          "; " + destroy_text;
+  // A hazard the platform has (a lost wake-up, a destroy that blocks) is a finding, not a pass.
+  const bool hazard = !woke || destroy.end == harness::ActorOutcome::End::timed_out;
+  return hazard ? shmc::conformance::finding(said) : shmc::conformance::pass(said);
 }
 
 SHMC_CHECK("finding.monitor.cond.signaller_killed_before_signal", kSection,
@@ -160,7 +163,8 @@ SHMC_CHECK("finding.monitor.cond.signaller_killed_before_signal", kSection,
   }, harness::CrashAt{"monitor/transfer/committed", 1});
   auto out = actors.run(10s);
   if (!out[0].ok() || !out[1].killed_by_plan()) return shmc::conformance::fail(harness::describe(out));
-  return shmc::conformance::pass("no signal came: the waiter's 300 ms timed wait returned " + rc_text(b.rc[0].load()) +
+  // The change was made and its wake-up lost with the signaller: a hazard, so a finding.
+  return shmc::conformance::finding("no signal came: the waiter's 300 ms timed wait returned " + rc_text(b.rc[0].load()) +
                                  " after " + std::to_string((b.woke_us[0].load() - started) / 1000) +
                                  " ms (the dead signaller held the mutex); the predicate it re-checked then: ops=" +
                                  std::to_string(b.predicate.load()) + " (the change is there, only the wake-up was lost)");
