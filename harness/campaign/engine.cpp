@@ -64,7 +64,6 @@ std::string actor_name(const plan::Plan& p, std::size_t i) {
 
 // Everything one trial's actors share; lives in the test process, inherited by fork.
 struct Trial {
-  const SubjectVariant& variant;
   const plan::Plan& plan;
   Subject& subject;
   const check::Model& model;
@@ -313,7 +312,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
                                          static_cast<std::uint32_t>(2 * longest + 4));
   if (!log) return harness_error("history log: " + log.error().describe());
   log_of_trial = &*log;
-  Trial trial{variant, p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
+  Trial trial{p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
               harness::SharedArray<ActorReport>(n), count};
   auto body = [&trial](std::size_t i) {
     return [&trial, i](harness::ActorContext& ctx) { return trial.run_actor(i, ctx); };

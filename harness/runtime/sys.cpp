@@ -68,13 +68,20 @@ int close(int fd) {
   return ::close(fd);
 }
 
-int ofd_lock(int fd, short type, off_t start, off_t len) {
-  if (SHMC_FAULT_POINT("sys/ofd_lock", "taking or releasing an OFD byte-range lock fails")) return fail_with(-1);
+namespace {
+struct ::flock byte_range(short type, off_t start, off_t len) {
   struct ::flock lk {};
   lk.l_type = type;
   lk.l_whence = SEEK_SET;
   lk.l_start = start;
   lk.l_len = len;
+  return lk;
+}
+}  // namespace
+
+int ofd_lock(int fd, short type, off_t start, off_t len) {
+  if (SHMC_FAULT_POINT("sys/ofd_lock", "taking or releasing an OFD byte-range lock fails")) return fail_with(-1);
+  struct ::flock lk = byte_range(type, start, len);
   int rc;
   do {
     rc = ::fcntl(fd, F_OFD_SETLK, &lk);
@@ -85,11 +92,7 @@ int ofd_lock(int fd, short type, off_t start, off_t len) {
 
 int ofd_lock_held(int fd, short type, off_t start, off_t len) {
   if (SHMC_FAULT_POINT("sys/ofd_getlk", "asking who holds an OFD lock fails")) return fail_with(-1);
-  struct ::flock lk {};
-  lk.l_type = type;
-  lk.l_whence = SEEK_SET;
-  lk.l_start = start;
-  lk.l_len = len;
+  struct ::flock lk = byte_range(type, start, len);
   if (::fcntl(fd, F_OFD_GETLK, &lk) == -1) return -1;
   return lk.l_type == F_UNLCK ? 0 : 1;
 }
