@@ -36,7 +36,12 @@ void print_header(const SegmentHeaderImage& h) {
                       : h.state == kStatePoisoned ? "POISONED" : "INVALID";
   std::printf("  state            %s (0x%08x)\n", state, h.state);
   ProcessIdentity creator{h.creator_tid, h.creator_start_ticks};
-  std::printf("  creator          %s, %s now\n", creator.describe().c_str(), to_string(liveness(creator)));
+  // An identity from another PID namespace names another process here: do not judge it.
+  const bool foreign_ns = h.creator_pid_ns != 0 && pid_namespace_id() != 0 && h.creator_pid_ns != pid_namespace_id();
+  std::printf("  creator          %s, %s now\n", creator.describe().c_str(),
+              foreign_ns ? "unknown (another PID namespace)" : to_string(liveness(creator)));
+  std::printf("  pid namespace    %llu%s\n", static_cast<unsigned long long>(h.creator_pid_ns),
+              h.creator_pid_ns == 0 ? " (not recorded)" : foreign_ns ? " (NOT this process's: open() refuses it)" : " (this process's)");
   std::printf("  generation       0x%016llx\n", static_cast<unsigned long long>(h.generation));
   std::time_t secs = static_cast<std::time_t>(h.created_unix_ns / 1000000000ULL);
   char when[64] = "?";

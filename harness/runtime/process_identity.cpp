@@ -3,9 +3,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shmconform/runtime/crash_point.hpp"
@@ -22,9 +24,15 @@ struct StatFields {
 // Reads /proc/<tid>/task/<tid>/stat (not /proc/<tid>/stat, which qemu-user
 // fakes for the reading process itself; docs/ports.md). Returns 1 on success, 0 if no such thread, -1 if
 // /proc could not tell.
+int read_stat_file(const char* path, StatFields* out);
+
 int read_stat(pid_t tid, StatFields* out) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%d/task/%d/stat", static_cast<int>(tid), static_cast<int>(tid));
+  return read_stat_file(path, out);
+}
+
+int read_stat_file(const char* path, StatFields* out) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return (errno == ENOENT || errno == ESRCH) ? 0 : -1;
   char buf[1024];
@@ -65,6 +73,49 @@ struct Cache {
   ProcessIdentity id;
 };
 
+// What this process sees of its PID namespace. Only a fork can change it (unshare(CLONE_NEWPID) and
+// setns move children, never the caller), so it is read again after each fork.
+struct NamespaceView {
+  std::uint64_t pid_ns = 0;
+  bool proc_is_ours = true;
+};
+
+NamespaceView read_namespace_view() {
+  NamespaceView v;
+  struct ::stat st {};
+  if (::stat("/proc/self/ns/pid", &st) == 0) v.pid_ns = static_cast<std::uint64_t>(st.st_ino);
+  // /proc/self is a link named by our pid as the mounted /proc numbers it.
+  char link[32] = {};
+  const ssize_t n = ::readlink("/proc/self", link, sizeof link - 1);
+  if (n > 0) v.proc_is_ours = std::strtol(link, nullptr, 10) == static_cast<long>(::getpid());
+  // The test-only way to be a process whose /proc is the host's, without a new namespace.
+  if (SHMC_FAULT_POINT("identity/namespace/proc_is_foreign", "the mounted /proc numbers another PID namespace"))
+    v.proc_is_ours = false;
+  return v;
+}
+
+void register_fork_epoch() {
+  static const int registered = ::pthread_atfork(nullptr, nullptr, bump_fork_epoch);
+  (void)registered;
+}
+
+NamespaceView namespace_view() {
+  register_fork_epoch();
+  static std::atomic<std::uint64_t> cached_epoch{~std::uint64_t{0}};
+  static std::atomic<std::uint64_t> cached_ns{0};
+  static std::atomic<bool> cached_ours{true};
+  const std::uint64_t epoch = g_fork_epoch.load(std::memory_order_acquire);
+  if (cached_epoch.load(std::memory_order_acquire) != epoch) {
+    // Racing threads compute the same answer; the last store wins harmlessly.
+    const NamespaceView v = read_namespace_view();
+    cached_ns.store(v.pid_ns, std::memory_order_relaxed);
+    cached_ours.store(v.proc_is_ours, std::memory_order_relaxed);
+    cached_epoch.store(epoch, std::memory_order_release);
+    return v;
+  }
+  return NamespaceView{cached_ns.load(std::memory_order_relaxed), cached_ours.load(std::memory_order_relaxed)};
+}
+
 }  // namespace
 
 std::string ProcessIdentity::describe() const {
@@ -89,21 +140,30 @@ ProcessIdentity identity_of(pid_t tid) {
 }
 
 ProcessIdentity self_identity() {
-  static const int registered = ::pthread_atfork(nullptr, nullptr, bump_fork_epoch);
-  (void)registered;
+  register_fork_epoch();
   thread_local Cache cache;
   std::uint64_t epoch = g_fork_epoch.load(std::memory_order_relaxed);
   if (cache.epoch != epoch) {
-    cache.id = identity_of(::gettid());
+    // When /proc is another namespace's, /proc/<gettid()> is a stranger and /proc/thread-self is still
+    // us. Otherwise the same file peers read (qemu-user fakes some of our own /proc/self files).
+    StatFields f;
+    if (!proc_numbers_our_namespace() && read_stat_file("/proc/thread-self/stat", &f) == 1)
+      cache.id = ProcessIdentity{static_cast<std::int32_t>(::gettid()), f.start_ticks};
+    else
+      cache.id = identity_of(::gettid());
     cache.epoch = epoch;
   }
   return cache.id;
 }
 
+std::uint64_t pid_namespace_id() { return namespace_view().pid_ns; }
+bool proc_numbers_our_namespace() { return namespace_view().proc_is_ours; }
+
 Liveness liveness(ProcessIdentity id) {
   if (id.empty()) return Liveness::dead;
   StatFields f;
-  int rc = read_stat(id.tid, &f);
+  // With another namespace's /proc, /proc/<tid> is a stranger: "no such thread" would be a guess.
+  int rc = proc_numbers_our_namespace() ? read_stat(id.tid, &f) : -1;
   // Tests make /proc fail here (as EACCES under hidepid, EPERM, EMFILE would), so every repairer can be
   // shown to leave an unknown owner alone.
   if (SHMC_FAULT_POINT("identity/liveness/read_fails", "the /proc read of the owner fails: liveness is unknown"))

@@ -21,6 +21,7 @@ std::string_view to_string(Errc code) {
     case Errc::timed_out: return "timed out";
     case Errc::owner_dead: return "owner died";
     case Errc::syscall_failed: return "system call failed";
+    case Errc::foreign_pid_namespace: return "created in another PID namespace";
   }
   return "unknown error";
 }

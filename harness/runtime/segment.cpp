@@ -94,6 +94,22 @@ std::optional<Error> check_header(const SegmentHeaderImage& h, std::uint64_t fil
   return std::nullopt;
 }
 
+// Every owner word in the payload is an identity numbered in the creator's PID namespace: judged from
+// another namespace, a live owner reads as dead (and is robbed) or as a stranger. So an opener from
+// another namespace is refused; only an unknown side (0: the namespace could not be read) lets it by.
+std::optional<Error> check_pid_namespace(const SegmentHeaderImage& h, const std::string& name) {
+  const std::uint64_t ours = pid_namespace_id();
+  const bool planted = SHMC_FAULT_POINT("segment/open/planted_ignore_pid_namespace",
+                                        "planted bug: open() accepts a segment of another PID namespace");
+  if (h.creator_pid_ns == 0 || ours == 0 || h.creator_pid_ns == ours || planted) return std::nullopt;
+  return make_error(Errc::foreign_pid_namespace,
+                    "'" + name + "' was created in PID namespace " + std::to_string(h.creator_pid_ns) +
+                        " and this process is in " + std::to_string(ours) +
+                        ": its owners' identities mean other processes here, so a live owner would be taken for "
+                        "dead; open it from the creator's namespace (share the host PID namespace with the "
+                        "container, e.g. docker --pid=host)");
+}
+
 std::string describe_sync_abi(std::uint32_t word) {
   if (word == 0) return "none";
   return "sem_t " + std::to_string(word & 0xff) + " bytes (align " + std::to_string((word >> 16) & 0xff) +
@@ -191,6 +207,7 @@ Result<Segment> Segment::create(const std::string& name, SegmentKind kind, std::
   h->fixture_version = options.fixture_version;
   h->fixture_abi = options.fixture_abi;
   h->created_unix_ns = unix_now_ns();
+  h->creator_pid_ns = pid_namespace_id();
   std::strncpy(h->label, options.label.c_str(), sizeof h->label - 1);
   SHMC_CRASH_POINT("segment/create/after_header", "header written, payload not initialised, state initialising");
 
@@ -273,6 +290,7 @@ Result<Segment> Segment::open(const std::string& name, SegmentKind kind, const S
       return make_error(Errc::corrupt, "'" + name + "' has an unknown state word");
     if (h.kind != static_cast<std::uint32_t>(kind))
       return make_error(Errc::wrong_kind, "'" + name + "' holds another kind of fixture");
+    if (auto bad = check_pid_namespace(h, name)) return *bad;
     if (h.fixture_abi != options.fixture_abi)
       return make_error(Errc::abi_mismatch, "'" + name + "' holds libc objects laid out as " +
                                                 describe_sync_abi(h.fixture_abi) + ", this process expects " +

@@ -58,7 +58,8 @@ class Segment {
 
   static Result<Segment> create(const std::string& name, SegmentKind kind, std::size_t payload_size,
                                 const Initialiser& init = {}, const SegmentOptions& options = {});
-  // Opens and validates. Each reason for refusal is its own Errc.
+  // Opens and validates. Each reason for refusal is its own Errc. A segment created in another PID
+  // namespace is refused (Errc::foreign_pid_namespace): the owner identities in it name other processes here.
   static Result<Segment> open(const std::string& name, SegmentKind kind, const SegmentOptions& options = {});
 
   Segment(Segment&& other) noexcept;
