@@ -115,6 +115,42 @@ int flock(int fd, int operation) {
   return rc;
 }
 
+int memfd_create(const char* name, unsigned flags) {
+  if (SHMC_FAULT_POINT("sys/memfd_create", "memfd_create fails (EMFILE, ENOMEM)")) return fail_with(-1);
+#if defined(SHMC_HAVE_MEMFD_CREATE)
+  return ::memfd_create(name, flags);
+#else
+  (void)name;
+  (void)flags;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int add_seals(int fd, int seals) {
+  if (SHMC_FAULT_POINT("sys/add_seals", "sealing the object fails (EPERM: not sealable, or F_SEAL_SEAL set)"))
+    return fail_with(-1);
+#if defined(F_ADD_SEALS)
+  return ::fcntl(fd, F_ADD_SEALS, seals);
+#else
+  (void)fd;
+  (void)seals;
+  errno = EINVAL;
+  return -1;
+#endif
+}
+
+int get_seals(int fd) {
+  if (SHMC_FAULT_POINT("sys/get_seals", "asking for the object's seals fails")) return fail_with(-1);
+#if defined(F_GET_SEALS)
+  return ::fcntl(fd, F_GET_SEALS);
+#else
+  (void)fd;
+  errno = EINVAL;
+  return -1;
+#endif
+}
+
 sem_t* sem_open(const char* name, int oflag, mode_t mode, unsigned value) {
   if (SHMC_FAULT_POINT("sys/sem_open", "sem_open fails")) return fail_with(SEM_FAILED);
   return ::sem_open(name, oflag, mode, value);
