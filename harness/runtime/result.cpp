@@ -22,6 +22,7 @@ std::string_view to_string(Errc code) {
     case Errc::owner_dead: return "owner died";
     case Errc::syscall_failed: return "system call failed";
     case Errc::foreign_pid_namespace: return "created in another PID namespace";
+    case Errc::not_sealed: return "size not sealed";
   }
   return "unknown error";
 }

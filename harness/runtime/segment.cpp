@@ -205,6 +205,7 @@ Segment& Segment::operator=(Segment&& o) noexcept {
     mapped_size_ = std::exchange(o.mapped_size_, 0);
     payload_size_ = std::exchange(o.payload_size_, 0);
     owner_pid_ = std::exchange(o.owner_pid_, 0);
+    sealed_ = o.sealed_;
     dev_ = o.dev_;
     ino_ = o.ino_;
   }
@@ -223,6 +224,8 @@ void Segment::reset() noexcept {
 }
 
 Result<void> Segment::unlink() {
+  if (sealed_)
+    return make_error(Errc::invalid_argument, "'" + name_ + "' has no name to unlink: it goes with its last descriptor");
   if (owner_pid_ == 0 || owner_pid_ != ::getpid())
     return make_error(Errc::permission_denied, "only the creator unlinks '" + name_ + "'");
   owner_pid_ = 0;

@@ -15,6 +15,16 @@
 // Every attached process holds the shared lock on byte 1 for as long as the
 // Segment object lives; a segment whose byte 1 nobody holds is STALE: nobody
 // can be using it, whatever the header says.
+//
+// The sealed variant (create_sealed / open_sealed) lives in a memfd instead of
+// a name: the same header, checked the same way, but its size is sealed
+// (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL), so no holder of the object can
+// shrink it under another's mapping, the SIGBUS a named object's peers can
+// cause at will. It has no name in /dev/shm: peers get it by descriptor,
+// inherited across fork or passed over a Unix socket (fd_passing.hpp), and it
+// goes away with its last descriptor and mapping. Nobody sees it before its
+// creator hands it over, so it needs neither the init lock nor stale
+// detection; gc and `shmconform inspect` never see it.
 #pragma once
 
 #include <chrono>
@@ -62,6 +72,20 @@ class Segment {
   // namespace is refused (Errc::foreign_pid_namespace): the owner identities in it name other processes here.
   static Result<Segment> open(const std::string& name, SegmentKind kind, const SegmentOptions& options = {});
 
+  // A segment over a new memfd (MFD_ALLOW_SEALING | MFD_CLOEXEC): sized,
+  // header written, initialised, sealed against resizing, then READY. Pass
+  // fd() to peers. Its name() is "memfd:shmconform-<label>" (for messages and
+  // /proc/<pid>/fd); options.mode and init_wait do not apply.
+  static Result<Segment> create_sealed(SegmentKind kind, std::size_t payload_size, const Initialiser& init = {},
+                                       const SegmentOptions& options = {});
+  // Opens the segment behind a descriptor somebody handed over. Refuses, as
+  // Errc::not_sealed, a descriptor whose size is not sealed (a memfd without
+  // the seals, a shm_open object, any other file); a write-sealed one as
+  // permission_denied; then validates the header as open() does (foreign,
+  // layout, ABI, sizes, state, kind, PID namespace, libc layout). Keeps its
+  // own duplicate of `fd`: the caller's stays the caller's to close.
+  static Result<Segment> open_sealed(int fd, SegmentKind kind, const SegmentOptions& options = {});
+
   Segment(Segment&& other) noexcept;
   Segment& operator=(Segment&& other) noexcept;
   Segment(const Segment&) = delete;
@@ -75,10 +99,14 @@ class Segment {
   std::size_t payload_size() const { return payload_size_; }
   const SegmentHeader& header() const { return *reinterpret_cast<const SegmentHeader*>(base_); }
   std::uint64_t generation() const { return header().generation; }
+  // This process unlinks the name on destruction (never for a sealed segment: it has no name).
   bool is_owner() const { return owner_pid_ != 0; }
   int fd() const { return fd_; }
+  // Over a size-sealed memfd (create_sealed / open_sealed): its size cannot change while mapped.
+  bool sealed() const { return sealed_; }
 
-  // Unlinks the name now (owner only, and only if the name is still ours).
+  // Unlinks the name now (owner only, and only if the name is still ours; a
+  // sealed segment has none: invalid_argument).
   Result<void> unlink();
   // This process will not unlink on destruction (another takes over the name).
   void disown() { owner_pid_ = 0; }
@@ -97,6 +125,7 @@ class Segment {
   std::size_t mapped_size_ = 0;
   std::size_t payload_size_ = 0;
   pid_t owner_pid_ = 0;
+  bool sealed_ = false;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
 };
