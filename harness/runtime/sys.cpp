@@ -106,6 +106,47 @@ ssize_t pread(int fd, void* buf, size_t count, off_t offset) {
   return rc;
 }
 
+int open(const char* path, int flags, mode_t mode) {
+  if (SHMC_FAULT_POINT("sys/open", "opening a regular file fails (EACCES, EMFILE ...)")) return fail_with(-1);
+  return ::open(path, flags, mode);
+}
+
+int unlink(const char* path) {
+  if (SHMC_FAULT_POINT("sys/unlink", "unlinking a file fails (EBUSY where a mapped file cannot go)")) return fail_with(-1);
+  return ::unlink(path);
+}
+
+int msync(void* addr, size_t length, int flags) {
+  if (SHMC_FAULT_POINT("sys/msync", "writing a file mapping back fails (EIO)")) return fail_with(-1);
+  return ::msync(addr, length, flags);
+}
+
+int futimens(int fd, const struct ::timespec times[2]) {
+  if (SHMC_FAULT_POINT("sys/futimens", "setting a file's times fails")) return fail_with(-1);
+  return ::futimens(fd, times);
+}
+
+int shmget(key_t key, size_t size, int flags) {
+  if (SHMC_FAULT_POINT("sys/shmget", "shmget fails (ENOSPC: SHMMNI reached, EACCES, EEXIST ...)")) return fail_with(-1);
+  return ::shmget(key, size, flags);
+}
+
+void* shmat(int shmid, const void* addr, int flags) {
+  if (SHMC_FAULT_POINT("sys/shmat", "attaching a System V segment fails (EACCES, EINVAL, ENOMEM)"))
+    return fail_with(reinterpret_cast<void*>(-1));
+  return ::shmat(shmid, addr, flags);
+}
+
+int shmdt(const void* addr) {
+  if (SHMC_FAULT_POINT("sys/shmdt", "detaching a System V segment fails")) return fail_with(-1);
+  return ::shmdt(addr);
+}
+
+int shmctl(int shmid, int cmd, struct ::shmid_ds* buf) {
+  if (SHMC_FAULT_POINT("sys/shmctl", "shmctl fails (IPC_STAT or IPC_RMID: EPERM, EINVAL, EIDRM)")) return fail_with(-1);
+  return ::shmctl(shmid, cmd, buf);
+}
+
 int flock(int fd, int operation) {
   if (SHMC_FAULT_POINT("sys/flock", "flock fails")) return fail_with(-1);
   int rc;
