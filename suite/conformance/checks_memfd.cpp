@@ -15,6 +15,8 @@
 #include "shmconform/harness/actors.hpp"
 #include "shmconform/harness/run_names.hpp"
 #include "shmconform/harness/shared_region.hpp"
+#include "shmconform/runtime/fd_passing.hpp"
+#include "shmconform/runtime/segment.hpp"
 #include "shmconform/runtime/sys.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
@@ -166,44 +168,17 @@ SHMC_CHECK("memfd.seal.seal", kSection,
   return pass();
 }
 
-// One byte of data and room for one descriptor: the message both ends use.
-struct FdMessage {
-  char byte = 'F';
-  struct iovec iov {};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg {};
-  FdMessage() {
-    iov = {&byte, 1};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+// A connected pair of Unix stream sockets, closed on destruction.
+struct SocketPair {
+  Fd ends[2];
+  SocketPair() {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return;
+    ends[0].reset(pair[0]);
+    ends[1].reset(pair[1]);
   }
-  FdMessage(const FdMessage&) = delete;
-  FdMessage& operator=(const FdMessage&) = delete;
+  bool ok() const { return ends[0].ok() && ends[1].ok(); }
 };
-
-// Sends one descriptor over a connected Unix socket.
-bool send_fd(int sock, int fd) {
-  FdMessage m;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return ::sendmsg(sock, &m.msg, MSG_NOSIGNAL) == 1;
-}
-
-// Receives one descriptor (bounded by the socket's receive timeout); -1 on failure.
-int recv_fd(int sock) {
-  FdMessage m;
-  if (::recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC) != 1) return -1;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-  if (c == nullptr || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
 
 struct PassState {
   std::atomic<std::uint32_t> received;
@@ -215,12 +190,9 @@ SHMC_CHECK("memfd.scm_rights.sealed_size", kSection,
            "object there: it sees the seals and the data, its writes come back, and it cannot shrink it",
            "", "Linux unix(7) SCM_RIGHTS, memfd_create(2)") {
   if (!kHaveMemfd) return unsupported("memfd_create is not available in this libc");
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return fail("socketpair: " + errno_text(errno));
-  Fd creator_end{pair[0]}, receiver_end{pair[1]};
-  const struct timeval bound {2, 0};
-  if (::setsockopt(receiver_end.get(), SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound) != 0)
-    return fail("SO_RCVTIMEO: " + errno_text(errno));
+  SocketPair sockets;
+  if (!sockets.ok()) return fail("socketpair: " + errno_text(errno));
+  Fd &creator_end = sockets.ends[0], &receiver_end = sockets.ends[1];
   harness::SharedArray<PassState> shared(1);
   PassState& st = shared[0];
   harness::Actors actors(harness::ActorMode::processes);
@@ -232,15 +204,17 @@ SHMC_CHECK("memfd.scm_rights.sealed_size", kSection,
     expect(map.ok(), "mmap: " + errno_text(map.error()));
     map.bytes()[0] = 0xc1;
     expect(add_seals(m.fd.get(), F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0, "sealing: " + errno_text(errno));
-    expect(send_fd(creator_end.get(), m.fd.get()), "sendmsg: " + errno_text(errno));
+    auto sent = send_descriptor(creator_end.get(), m.fd.get());
+    expect(sent.ok(), sent ? "" : sent.error().describe());
     expect(wait_flag(st.checked, 1, kStep), "the receiver never answered");
     expect(map.bytes()[1] == 0xd2, "the receiver's write did not reach the creator's mapping");
     return 0;
   });
   actors.add("receiver", [&](harness::ActorContext& ctx) {
     ctx.doing("receiving the descriptor");
-    Fd fd{recv_fd(receiver_end.get())};
-    expect(fd.ok(), "recvmsg: " + errno_text(errno));
+    auto received = receive_descriptor(receiver_end.get(), kStep);
+    expect(received.ok(), received ? "" : received.error().describe());
+    Fd fd{*received};
     const int seals = ::fcntl(fd.get(), F_GET_SEALS);
     expect(seals == (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL), "the received seals are " + std::to_string(seals));
     Mapping map(fd.get(), 4096);
@@ -253,6 +227,78 @@ SHMC_CHECK("memfd.scm_rights.sealed_size", kSection,
   });
   auto outcomes = actors.run(milliseconds(5000));
   if (!harness::all_ok(outcomes)) return fail(harness::describe(outcomes));
+  return pass();
+}
+
+unsigned char pattern(std::size_t i) { return static_cast<unsigned char>(i % 251 + 1); }
+
+// Every byte of the payload where the creator put it (a SIGBUS here is the child's death).
+bool payload_intact(const Segment& seg) {
+  for (std::size_t i = 0; i < seg.payload_size(); ++i)
+    if (seg.payload()[i] != std::byte{pattern(i)}) return false;
+  return true;
+}
+
+struct SealedSegmentState {
+  std::atomic<std::uint32_t> done;
+};
+
+SHMC_CHECK("memfd.segment.sealed", kSection,
+           "a Segment over a sealed memfd (Segment::create_sealed), sent over a Unix socket to a process that did not "
+           "create it: that process opens it (open_sealed checks the seals and the header), its own ftruncate to 0 fails "
+           "with EPERM and every byte of its view and the creator's is still there; a copy without the seals is refused "
+           "as not sealed",
+           "", "Linux memfd_create(2), fcntl(2) F_ADD_SEALS, unix(7) SCM_RIGHTS") {
+  if (!kHaveMemfd) return unsupported("memfd_create is not available in this libc");
+  SocketPair sockets;
+  if (!sockets.ok()) return fail("socketpair: " + errno_text(errno));
+  harness::SharedArray<SealedSegmentState> shared(1);
+  SealedSegmentState& st = shared[0];
+  harness::Actors actors(harness::ActorMode::processes);
+  // Both forked before the segment exists: the receiver can only have it from the socket.
+  actors.add("creator", [&](harness::ActorContext& ctx) {
+    // However the creator ends, the receiver then reads the end of the stream instead of waiting out its bound.
+    struct HangUp {
+      int sock;
+      ~HangUp() { (void)::shutdown(sock, SHUT_WR); }
+    } hang_up{sockets.ends[0].get()};
+    auto seg = Segment::create_sealed(SegmentKind::raw, 16 * page_size(), [](std::byte* p, std::size_t n) -> Result<void> {
+      for (std::size_t i = 0; i < n; ++i) p[i] = std::byte{pattern(i)};
+      return {};
+    });
+    expect(seg.ok(), seg ? "" : "Segment::create_sealed: " + seg.error().describe());
+    auto sent = send_descriptor(sockets.ends[0].get(), seg->fd());
+    expect(sent.ok(), sent ? "" : sent.error().describe());
+    ctx.doing("waiting for the receiver");
+    expect(wait_flag(st.done, 1, kStep), "the receiver never finished");
+    expect(payload_intact(*seg), "the creator's view changed");
+    return 0;
+  });
+  actors.add("receiver", [&](harness::ActorContext& ctx) {
+    let_signal_kill(SIGBUS);
+    ctx.doing("receiving the descriptor");
+    auto received = receive_descriptor(sockets.ends[1].get(), kStep);
+    expect(received.ok(), received ? "" : received.error().describe());
+    Fd fd{*received};
+    auto seg = Segment::open_sealed(fd.get(), SegmentKind::raw);
+    expect(seg.ok(), seg ? "" : "Segment::open_sealed refused the creator's segment: " + seg.error().describe());
+    expect(payload_intact(*seg), "the receiver does not see the creator's payload");
+    const bool shrunk = sys::ftruncate(fd.get(), 0) == 0;
+    const int e = errno;
+    expect(!shrunk, "the receiver shrank the sealed segment to 0 bytes");
+    expect(e == EPERM, "shrinking the sealed segment: expected EPERM, got " + errno_text(e));
+    ctx.doing("reading every byte after the refused shrink");
+    expect(payload_intact(*seg), "the receiver's view changed");
+    st.done.store(1, std::memory_order_release);
+    return 0;
+  });
+  auto outcomes = actors.run(milliseconds(5000));
+  if (!harness::all_ok(outcomes)) return fail(harness::describe(outcomes));
+  Memfd copy(4096);
+  if (!copy.fd.ok()) return fail(copy.why_not);
+  auto refused = Segment::open_sealed(copy.fd.get(), SegmentKind::raw);
+  if (refused) return fail("open_sealed accepted a memfd without seals");
+  if (refused.error().code != Errc::not_sealed) return fail("an unsealed memfd refused as " + refused.error().describe());
   return pass();
 }
 
@@ -275,7 +321,8 @@ SHMC_CHECK("memfd.vs_shm_open.peer_shrink", kSection,
   if (::ftruncate(other.get(), 0) == 0) return fail("a sealed memfd was shrunk");
   if (errno != EPERM) return fail("shrinking the sealed memfd: expected EPERM, got " + errno_text(errno));
   return finding("a peer shrank a validated shm_open object to 0 bytes (its users SIGBUS on the next access); a "
-                 "size-sealed memfd refused the same shrink with EPERM: pass sealed memfds where peers are not trusted");
+                 "size-sealed memfd refused the same shrink with EPERM: pass sealed memfds where peers are not trusted "
+                 "(Segment::create_sealed, see memfd.segment.sealed)");
 }
 
 }  // namespace

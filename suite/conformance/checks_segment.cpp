@@ -4,6 +4,7 @@
 // in suite/segment.
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
@@ -61,6 +62,55 @@ SHMC_CHECK("segment.open.truncated", kSection,
   }, kStep);
   if (!child.ok()) return fail(child.describe());
   return pass();
+}
+
+struct ShrinkState {
+  std::atomic<std::uint32_t> opened;
+  std::atomic<std::uint32_t> shrunk;
+  std::atomic<std::int32_t> shrink_errno;  // 0: the shrink went through
+};
+
+SHMC_CHECK("segment.named.peer_shrink", kSection,
+           "a peer with write access shrinks a named Segment after an opener validated it: nothing refuses the shrink, "
+           "the opener dies of SIGBUS at its next access past the new end, and a later Segment::open refuses it as "
+           "truncated (FINDING: use Segment::create_sealed where peers are not trusted)",
+           "", "XSH ftruncate, XSH mmap") {
+  ShmName name{harness::unique_name("shrunk")};
+  auto created = Segment::create(name.str(), SegmentKind::raw, 16 * page_size());
+  if (!created) return fail("Segment::create: " + code_of(created.error()));
+  harness::SharedArray<ShrinkState> shared(1);
+  ShrinkState& st = shared[0];
+  st.shrink_errno.store(-1);
+  harness::Actors actors(harness::ActorMode::processes);
+  actors.add("opener", [&](harness::ActorContext& ctx) {
+    let_signal_kill(SIGBUS);
+    auto seg = Segment::open(name.str(), SegmentKind::raw);
+    expect(seg.ok(), seg ? "" : "Segment::open: " + code_of(seg.error()));
+    st.opened.store(1, std::memory_order_release);
+    ctx.doing("waiting for the peer's shrink");
+    expect(wait_flag(st.shrunk, 1, kStep), "the peer never shrank it");
+    ctx.doing("touching the last page after the shrink");
+    static_cast<volatile std::byte*>(seg->payload())[seg->payload_size() - 1] = std::byte{1};
+    return 0;
+  });
+  actors.add("peer", [&](harness::ActorContext&) {
+    expect(wait_flag(st.opened, 1, kStep), "the opener never opened it");
+    Fd fd{sys::shm_open(name.c_str(), O_RDWR | O_CLOEXEC, 0)};
+    expect(fd.ok(), "the peer's shm_open: " + errno_text(errno));
+    st.shrink_errno.store(sys::ftruncate(fd.get(), static_cast<off_t>(page_size())) == 0 ? 0 : errno);
+    st.shrunk.store(1, std::memory_order_release);
+    return 0;
+  });
+  auto outcomes = actors.run(milliseconds(5000));
+  if (!outcomes[1].ok()) return fail("peer: " + outcomes[1].describe());
+  if (const int e = st.shrink_errno.load(); e != 0) return fail("the peer could not shrink the segment: " + errno_text(e));
+  if (!died_of(outcomes[0], SIGBUS)) return fail("the opener did not die of SIGBUS: " + outcomes[0].describe());
+  auto again = Segment::open(name.str(), SegmentKind::raw);
+  if (again) return fail("Segment::open accepted the shrunk segment");
+  if (again.error().code != Errc::truncated) return fail("the shrunk segment was refused as " + code_of(again.error()));
+  return finding("a peer shrank a named Segment under an attached opener, which died of SIGBUS at its next access; "
+                 "later opens are refused as truncated, but nothing protects a process already attached; a sealed "
+                 "segment refuses the shrink (memfd.segment.sealed)");
 }
 
 struct StaleState {
