@@ -8,6 +8,7 @@
 
 #include "shmconform/harness/gc.hpp"
 #include "shmconform/runtime/process_identity.hpp"
+#include "shmconform/runtime/sys.hpp"
 
 namespace shmc::harness {
 
@@ -33,13 +34,13 @@ std::string entry_of(key_t key, int id) {
 // Reads the stamp by attaching read-only for a moment (a reader's attach is
 // counted in shm_nattch, so nattch was taken before).
 bool read_stamp(int shmid, SysvStamp& out, std::string& why) {
-  void* p = ::shmat(shmid, nullptr, SHM_RDONLY);
+  void* p = sys::shmat(shmid, nullptr, SHM_RDONLY);
   if (p == reinterpret_cast<void*>(-1)) {
     why = std::string("cannot attach to read its stamp: ") + std::strerror(errno);
     return false;
   }
   std::memcpy(&out, p, sizeof out);
-  (void)::shmdt(p);
+  (void)sys::shmdt(p);
   return true;
 }
 
@@ -47,7 +48,7 @@ bool read_stamp(int shmid, SysvStamp& out, std::string& why) {
 
 GcDecision decide_sysv_segment(key_t key, int shmid, bool dry_run) {
   struct shmid_ds ds {};
-  if (::shmctl(shmid, IPC_STAT, &ds) != 0)
+  if (sys::shmctl(shmid, IPC_STAT, &ds) != 0)
     return {entry_of(key, shmid), "UNKNOWN", false, std::string("IPC_STAT: ") + std::strerror(errno)};
   GcDecision d{entry_of(key, shmid), "FOREIGN", false, "key outside the project's range 0x5348xxxx"};
   if (!is_project_sysv_key(key)) return d;
@@ -79,7 +80,7 @@ GcDecision decide_sysv_segment(key_t key, int shmid, bool dry_run) {
   d.verdict = "STALE";
   d.reason = "unattached and its creator (" + creator.describe() + ") is gone";
   if (!dry_run) {
-    d.removed = ::shmctl(shmid, IPC_RMID, nullptr) == 0 || errno == EINVAL || errno == EIDRM;
+    d.removed = sys::shmctl(shmid, IPC_RMID, nullptr) == 0 || errno == EINVAL || errno == EIDRM;
     if (!d.removed) d.reason += std::string("; IPC_RMID failed: ") + std::strerror(errno);
   }
   return d;
