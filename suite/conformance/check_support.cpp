@@ -201,13 +201,13 @@ TempFile::TempFile(std::size_t size) {
     return;
   }
   path_ = pattern;
-  if (size > 0 && ::ftruncate(fd_, static_cast<off_t>(size)) != 0) errno_ = errno;
+  if (size > 0 && sys::ftruncate(fd_, static_cast<off_t>(size)) != 0) errno_ = errno;
 }
 
 TempFile::~TempFile() {
   if (fd_ < 0) return;
-  (void)::unlink(path_.c_str());
-  (void)::close(fd_);
+  (void)sys::unlink(path_.c_str());
+  (void)sys::close(fd_);
 }
 
 }  // namespace shmc::conformance::support

@@ -6,7 +6,11 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
 #include "shmconform/harness/actors.hpp"
 #include "suite/conformance/check_registry.hpp"
@@ -60,6 +64,22 @@ const PlantedAnswer kPlanted[] = {
     {"segment.create.full_devshm", "sys/ftruncate", 1, EIO, "segment_gets_EIO_not_ENOSPC"},
     {"file.shared.visible_without_msync", "sys/mmap", 2, ENOMEM, "second_process_cannot_map"},
     {"memfd.seal.write", "sys/mmap", 1, ENOMEM, "writable_mapping_refused_before_sealing"},
+    // System V: free_key's probes call libc directly, so the counts are the rows' own calls.
+    {"sysv.shmget.excl", "sys/shmget", 2, EACCES, "second_sysv_creator_gets_EACCES"},
+    {"sysv.ipc_private.distinct", "sys/shmget", 2, EEXIST, "ipc_private_taken_for_a_key"},
+    {"sysv.rmid_while_attached", "sys/shmget", 3, EEXIST, "removed_key_still_taken"},
+    // The counter child's IPC_STAT and the parent's: a platform whose IPC_STAT fails.
+    {"sysv.nattch.across_processes", "sys/shmctl", 1, EINVAL, "attached_child_not_counted"},
+    {"sysv.perm.other_user", "sys/shmget", 2, ENOENT, "other_user_sysv_key_gives_ENOENT"},
+    // gc's IPC_STAT of the live, the dry-run and the real pass, then its IPC_RMID.
+    {"sysv.gc.crashed_creator", "sys/shmctl", 4, EPERM, "gc_cannot_remove_the_stale_segment"},
+    {"file.msync.sync", "sys/msync", 1, EIO, "ms_sync_fails_with_EIO"},
+    // The first ftruncate sizes the temporary file.
+    {"file.truncated_under_mapping.sigbus", "sys/ftruncate", 2, EBUSY, "mapped_file_truncate_refused"},
+    {"file.unlinked_while_mapped", "sys/unlink", 1, EBUSY, "mapped_file_unlink_refused"},
+    {"file.private.cow_invisible", "sys/mmap", 1, ENODEV, "private_file_mapping_refused"},
+    {"file.times.mtime_after_write", "sys/msync", 1, EINVAL, "msync_after_mapped_write_fails"},
+    {"file.times.atime_after_read", "sys/fstat", 2, EOVERFLOW, "stat_after_mapped_read_fails"},
 };
 
 #if defined(SHMC_FAULT_INJECTION)
@@ -89,6 +109,24 @@ const Check* find_check(const std::string& id) {
     if (c.id == id) return &c;
   return nullptr;
 }
+
+// Ids of the System V segments this process created that still exist: the
+// leak guard sees /dev/shm only. /proc/sysvipc/shm: "key shmid perms size cpid ...".
+std::vector<int> own_sysv_segments() {
+  std::vector<int> ids;
+  std::ifstream list("/proc/sysvipc/shm");
+  std::string line;
+  std::getline(list, line);
+  while (std::getline(list, line)) {
+    std::istringstream fields(line);
+    long long key = 0, size = 0;
+    int id = -1;
+    unsigned perms = 0;
+    pid_t creator = 0;
+    if (fields >> key >> id >> perms >> size >> creator && creator == ::getpid()) ids.push_back(id);
+  }
+  return ids;
+}
 #endif
 
 class ChecksCanFail : public ::testing::TestWithParam<PlantedAnswer> {};
@@ -105,6 +143,7 @@ TEST_P(ChecksCanFail, ReportsFailOnANonConformingAnswer) {
   if (baseline.verdict == Verdict::unsupported) GTEST_SKIP() << "UNSUPPORTED here: " << baseline.reason;
   ASSERT_TRUE(baseline.verdict == Verdict::pass || baseline.verdict == Verdict::finding)
       << to_string(baseline.verdict) << " " << baseline.reason;
+  const std::vector<int> sysv_before = own_sysv_segments();
   Outcome outcome;
   {
     PlantedFault fault(p);
@@ -114,6 +153,7 @@ TEST_P(ChecksCanFail, ReportsFailOnANonConformingAnswer) {
   EXPECT_EQ(outcome.verdict, Verdict::fail) << p.check_id << " with " << p.point << " call " << p.nth
                                             << " failing: " << to_string(outcome.verdict) << " " << outcome.reason;
   EXPECT_FALSE(outcome.reason.empty());
+  EXPECT_EQ(own_sysv_segments(), sysv_before) << "System V segments left behind";
   // Unarmed again, the same verdict as before: the FAIL above came from the planted answer.
   EXPECT_EQ(run_check(*check).verdict, baseline.verdict);
 #endif
