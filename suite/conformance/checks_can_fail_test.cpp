@@ -64,6 +64,10 @@ const PlantedAnswer kPlanted[] = {
     {"segment.create.full_devshm", "sys/ftruncate", 1, EIO, "segment_gets_EIO_not_ENOSPC"},
     {"file.shared.visible_without_msync", "sys/mmap", 2, ENOMEM, "second_process_cannot_map"},
     {"memfd.seal.write", "sys/mmap", 1, ENOMEM, "writable_mapping_refused_before_sealing"},
+    // The creator's sealing is its first F_ADD_SEALS (in the creator child, which continues the count).
+    {"memfd.segment.sealed", "sys/add_seals", 1, EINVAL, "memfd_refuses_seals"},
+    // The first ftruncate is the create's; the second is the peer's shrink, refused as on a sealed object.
+    {"segment.named.peer_shrink", "sys/ftruncate", 2, EPERM, "peer_shrink_refused"},
     // System V: free_key's probes call libc directly, so the counts are the rows' own calls.
     {"sysv.shmget.excl", "sys/shmget", 2, EACCES, "second_sysv_creator_gets_EACCES"},
     {"sysv.ipc_private.distinct", "sys/shmget", 2, EEXIST, "ipc_private_taken_for_a_key"},
