@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "shmconform/runtime/crash_catalog.hpp"
 #include "shmconform/runtime/crash_point.hpp"
 #include "shmconform/runtime/sys.hpp"
+#include "harness/wait/futex.hpp"
 #include "shmconform/harness/shared_region.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
@@ -37,15 +39,22 @@ struct Slot {
   std::atomic<std::uint32_t> state;
   std::int32_t exit_code;
   std::uint32_t hit;
-  char doing[116];
+  // A futex word: 1 once the harness reaped the actor (or its thread returned, or it never started).
+  std::atomic<std::uint32_t> ended;
+  char doing[112];
   char crash_point[128];
   char message[640];
 };
 
 struct Control {
   std::atomic<std::uint32_t> ready;  // actors waiting at the start gate
-  std::atomic<std::uint32_t> go;     // 1: start; 2: abandon (harness gave up before starting)
+  std::atomic<std::uint32_t> go;     // a futex word: 1: start (0 until then)
 };
+
+void mark_ended(Slot* slot) {
+  slot->ended.store(1, std::memory_order_release);
+  futex::wake_all(slot->ended);
+}
 
 void copy_text(char* dst, std::size_t cap, std::string_view src) {
   std::size_t n = std::min(cap - 1, src.size());
@@ -102,13 +111,9 @@ std::string arm(const CrashPlan& plan) {
 }
 
 bool wait_for_go(Control* control, Clock::time_point deadline) {
-  for (int spins = 0;; ++spins) {
-    std::uint32_t g = control->go.load(std::memory_order_acquire);
-    if (g == 1) return true;
-    if (g == 2 || Clock::now() >= deadline) return false;
-    if (spins < 64) std::this_thread::yield();
-    else std::this_thread::sleep_for(std::chrono::microseconds(100));  // polling a start gate, bounded by deadline
-  }
+  while (control->go.load(std::memory_order_acquire) == 0)
+    if (futex::wait_until(control->go, 0, deadline) == futex::Wait::timed_out) break;
+  return control->go.load(std::memory_order_acquire) == 1;
 }
 
 int run_body(const ActorBody& body, ActorContext& ctx, Slot* slot) {
@@ -210,6 +215,14 @@ void ActorContext::doing(std::string_view what) {
   copy_text(slot->doing, sizeof slot->doing, what);
 }
 
+bool ActorContext::wait_for_end(int other, std::chrono::steady_clock::time_point deadline) const {
+  if (other < 0 || other >= actors_) throw std::out_of_range("wait_for_end: no actor " + std::to_string(other));
+  const Slot& s = static_cast<const Slot*>(first_slot_)[other];
+  while (s.ended.load(std::memory_order_acquire) == 0)
+    if (futex::wait_until(s.ended, 0, deadline) == futex::Wait::timed_out) break;
+  return s.ended.load(std::memory_order_acquire) != 0;
+}
+
 const char* to_string(ActorOutcome::End end) {
   switch (end) {
     case ActorOutcome::End::exited: return "exited";
@@ -276,6 +289,7 @@ struct Actors::Impl {
   Slot* slot(std::size_t i) const {
     return reinterpret_cast<Slot*>(static_cast<char*>(region->data()) + 64) + i;
   }
+  Slot* slot_of(const Spec& s) const { return slot(static_cast<std::size_t>(&s - specs.data())); }
 
   void kill_group(Spec& s) {
     if (s.pid > 0 && !s.reaped) sys::kill(-s.pid, SIGKILL), sys::kill(s.pid, SIGKILL);
@@ -292,24 +306,30 @@ struct Actors::Impl {
       // Whatever the actor started in its group goes with it.
       sys::kill(-s.pid, SIGKILL);
       if (s.pidfd >= 0) ::close(s.pidfd), s.pidfd = -1;
+      mark_ended(slot_of(s));
     }
     return s.reaped;
   }
 
-  // Sleeps until a child may have changed state or `until`, whichever is first.
-  void wait_for_event(Clock::time_point until) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (left <= 0) return;
+  // Sleeps until a child may have changed state, `doorbell` (an eventfd, if any) rang, or `until`.
+  void wait_for_event(Clock::time_point until, int doorbell = -1) {
+    auto left = until - Clock::now();
+    if (left <= Clock::duration::zero()) return;
     std::vector<pollfd> fds;
-    for (auto& s : specs)
-      if (!s.reaped && s.pidfd >= 0) fds.push_back(pollfd{s.pidfd, POLLIN, 0});
-    const auto live = static_cast<std::size_t>(
-        std::count_if(specs.begin(), specs.end(), [](const Spec& s) { return !s.reaped && s.pid > 0; }));
-    if (!fds.empty() && fds.size() == live) {
-      ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left, 50)) + 1);
-    } else {
-      // No pidfd (old kernel or emulator): poll waitpid at a short interval, bounded by `until`.
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, 1)));
+    if (doorbell >= 0) fds.push_back(pollfd{doorbell, POLLIN, 0});
+    bool every_exit_wakes = true;
+    for (auto& s : specs) {
+      if (s.reaped || s.pid <= 0) continue;
+      if (s.pidfd >= 0) fds.push_back(pollfd{s.pidfd, POLLIN, 0});
+      else every_exit_wakes = false;
+    }
+    // No pidfd (old kernel or emulator): look at waitpid again after 1 ms, bounded by `until`.
+    if (!every_exit_wakes) left = std::min<Clock::duration>(left, std::chrono::milliseconds(1));
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    const struct timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    if (::ppoll(fds.data(), fds.size(), &ts, nullptr) > 0 && doorbell >= 0 && (fds[0].revents & POLLIN) != 0) {
+      std::uint64_t rings = 0;
+      static_cast<void>(::read(doorbell, &rings, sizeof rings));  // non-blocking: clears it for the next wait
     }
   }
 
@@ -326,8 +346,7 @@ Actors::~Actors() {
       impl_->kill_group(s);
       // SIGKILLed: reaped promptly; bounded anyway.
       auto until = Clock::now() + std::chrono::seconds(5);
-      while (!impl_->try_reap(s, Clock::now()) && Clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      while (!impl_->try_reap(s, Clock::now()) && Clock::now() < until) impl_->wait_for_event(until);
     }
     if (s.pidfd >= 0) ::close(s.pidfd);
   }
@@ -392,12 +411,16 @@ std::vector<ActorOutcome> Actors::Impl::run_processes(std::chrono::milliseconds 
   const pid_t harness_pid = ::getpid();
   const auto deadline = Clock::now() + timeout;
   std::fflush(nullptr);  // or the children would flush our buffered output again
+  // The start gate's doorbell: a child rings it once armed, so the harness sleeps in ppoll() on it
+  // and on the children's pidfds (a child that dies before it is ready ends the wait too).
+  const int doorbell = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   std::uint32_t started_count = 0;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     Spec& s = specs[i];
     pid_t pid = sys::fork();
     if (pid < 0) {
       copy_text(slot(i)->message, sizeof slot(i)->message, std::string("fork failed: ") + std::strerror(errno));
+      mark_ended(slot(i));
       continue;
     }
     if (pid == 0) {
@@ -410,6 +433,11 @@ std::vector<ActorOutcome> Actors::Impl::run_processes(std::chrono::milliseconds 
       crash::set_fire_hook(record_crash);
       std::string armed = arm(s.crash);
       control()->ready.fetch_add(1, std::memory_order_acq_rel);
+      if (doorbell >= 0) {
+        const std::uint64_t one = 1;
+        static_cast<void>(::write(doorbell, &one, sizeof one));
+        ::close(doorbell);
+      }
       if (!armed.empty()) {
         copy_text(me->message, sizeof me->message, armed);
         me->state.store(kThrew, std::memory_order_release);
@@ -417,7 +445,7 @@ std::vector<ActorOutcome> Actors::Impl::run_processes(std::chrono::milliseconds 
       }
       if (!wait_for_go(control(), deadline)) ::_exit(73);
       me->state.store(kRunning, std::memory_order_release);
-      ActorContext ctx(static_cast<int>(i), s.name, me, deadline, true);
+      ActorContext ctx(static_cast<int>(i), s.name, me, slot(0), static_cast<int>(specs.size()), deadline, true);
       int code = run_body(s.body, ctx, me);
       ::_exit(code & 0xff ? code & 0xff : (code != 0 ? 1 : 0));
     }
@@ -431,10 +459,12 @@ std::vector<ActorOutcome> Actors::Impl::run_processes(std::chrono::milliseconds 
     bool any_dead = false;
     for (auto& s : specs) any_dead |= try_reap(s, Clock::now());
     if (any_dead) break;  // an actor failed to arm: let the rest run, its outcome says why
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    wait_for_event(deadline, doorbell);
   }
+  if (doorbell >= 0) ::close(doorbell);
   const auto started = Clock::now();
   control()->go.store(1, std::memory_order_release);
+  futex::wake_all(control()->go);
 
   for (;;) {
     auto now = Clock::now();
@@ -482,9 +512,11 @@ std::vector<ActorOutcome> Actors::Impl::run_threads(std::chrono::milliseconds ti
       control()->ready.fetch_add(1, std::memory_order_acq_rel);
       if (wait_for_go(control(), deadline)) {
         me->state.store(kRunning, std::memory_order_release);
-        ActorContext ctx(static_cast<int>(i), specs[i].name, me, deadline, false);
+        ActorContext ctx(static_cast<int>(i), specs[i].name, me, slot(0), static_cast<int>(specs.size()), deadline,
+                         false);
         run_body(specs[i].body, ctx, me);
       }
+      mark_ended(me);
       std::lock_guard lock(m);
       ended[i] = Clock::now();
       ++finished;
@@ -494,6 +526,7 @@ std::vector<ActorOutcome> Actors::Impl::run_threads(std::chrono::milliseconds ti
   }
   const auto started = Clock::now();
   control()->go.store(1, std::memory_order_release);
+  futex::wake_all(control()->go);
   {
     std::unique_lock lock(m);
     if (!cv.wait_until(lock, deadline, [&] { return finished == specs.size(); })) {

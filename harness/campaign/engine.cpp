@@ -11,7 +11,6 @@
 #include "harness/campaign/store_schedule.hpp"
 #include "shmconform/campaign/campaign.hpp"
 #include "shmconform/check/linearizability.hpp"
-#include "shmconform/harness/poll_until.hpp"
 #include "shmconform/harness/run_names.hpp"
 #include "shmconform/harness/shared_region.hpp"
 #include "shmconform/history/history_log.hpp"
@@ -48,6 +47,17 @@ void report(ActorReport& r, Ending ending, std::size_t op, std::string_view deta
   r.ending.store(static_cast<std::uint32_t>(ending), std::memory_order_release);
 }
 
+// Blocks until a signal ends this process (the SIGKILL a random-kill victim is waiting for), or `until`.
+void await_kill(Clock::time_point until) {
+  sigset_t none;
+  sigemptyset(&none);
+  for (auto now = Clock::now(); now < until; now = Clock::now()) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(until - now).count();
+    const struct timespec left{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    static_cast<void>(::sigtimedwait(&none, nullptr, &left));  // EAGAIN at the bound, EINTR after a handled signal
+  }
+}
+
 check::Operation as_operation(int actor, const Op& op) {
   check::Operation o;
   o.actor = actor;
@@ -72,6 +82,7 @@ struct Trial {
   harness::SharedArray<Participant> participants;
   harness::SharedArray<ActorReport> reports;
   detail::StoreCount* count = nullptr;  // a dry run: this actor counts the stores of this op
+  std::vector<int> run_index;  // plan index -> index in the concurrent harness::Actors run (-1: a prior actor)
 
   // never_started_is_gone: an actor SIGKILLed before its first instruction never registers;
   // after a while, waiting for it is pointless (whatever it does later is drained and checked).
@@ -127,8 +138,13 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
   const auto started = Clock::now();
   const plan::ActorPlan& a = plan.actors[i];
   if (a.waits_for >= 0) {
-    ctx.doing("waiting for " + actor_name(plan, static_cast<std::size_t>(a.waits_for)) + " to end");
-    if (!harness::poll_until([&] { return ended(static_cast<std::size_t>(a.waits_for), false); }, ctx.deadline())) {
+    const auto j = static_cast<std::size_t>(a.waits_for);
+    ctx.doing("waiting for " + actor_name(plan, j) + " to end");
+    // A concurrent actor's end is reported by the harness when it reaps it (a real wait); a prior
+    // actor ended before this run started.
+    const bool gone = j < run_index.size() && run_index[j] >= 0 ? ctx.wait_for_end(run_index[j], ctx.deadline())
+                                                                 : ended(j, false);
+    if (!gone) {
       report(rep, Ending::error, 0, "waited for " + actor_name(plan, static_cast<std::size_t>(a.waits_for)) +
                                         " to end until the run's deadline");
       return 0;
@@ -191,8 +207,7 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
   // its last operation is a crash state too, and the trial's kill always fires.
   if (const auto* kill = std::get_if<harness::KillAfter>(&a.crash)) {
     ctx.doing("done; waiting for its SIGKILL");
-    (void)harness::poll_until([] { return false; },
-                              std::min(ctx.deadline(), started + kill->delay + std::chrono::seconds(2)));
+    await_kill(std::min(ctx.deadline(), started + kill->delay + std::chrono::seconds(2)));
   }
   return 0;
 }
@@ -313,7 +328,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   if (!log) return harness_error("history log: " + log.error().describe());
   log_of_trial = &*log;
   Trial trial{p, *subject, *model, setup, *log, harness::SharedArray<Participant>(n),
-              harness::SharedArray<ActorReport>(n), count};
+              harness::SharedArray<ActorReport>(n), count, {}};
   auto body = [&trial](std::size_t i) {
     return [&trial, i](harness::ActorContext& ctx) { return trial.run_actor(i, ctx); };
   };
@@ -332,9 +347,10 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
   {
     harness::Actors actors;
     std::vector<std::size_t> index;
+    trial.run_index.assign(n, -1);
     for (std::size_t i = 0; i < n; ++i) {
       if (p.actors[i].prior) continue;
-      actors.add(actor_name(p, i), body(i), p.actors[i].crash);
+      trial.run_index[i] = actors.add(actor_name(p, i), body(i), p.actors[i].crash);
       index.push_back(i);
     }
     auto outcomes = actors.run(run_timeout);

@@ -88,14 +88,22 @@ class ActorContext {
   // When the whole run's deadline falls: bounded waits inside a body should not exceed it.
   std::chrono::steady_clock::time_point deadline() const { return deadline_; }
   bool as_process() const { return as_process_; }
+  // Blocks until actor `other` of this run (its index from Actors::add) has ended however it
+  // ended (returned, threw, died, was killed, never started), or until `deadline`; true if it
+  // ended. A real wait: the harness wakes the waiters when it reaps that actor.
+  bool wait_for_end(int other, std::chrono::steady_clock::time_point deadline) const;
 
  private:
   friend class Actors;
-  ActorContext(int index, std::string name, void* slot, std::chrono::steady_clock::time_point deadline, bool as_process)
-      : index_(index), name_(std::move(name)), slot_(slot), deadline_(deadline), as_process_(as_process) {}
+  ActorContext(int index, std::string name, void* slot, void* first_slot, int actors,
+               std::chrono::steady_clock::time_point deadline, bool as_process)
+      : index_(index), name_(std::move(name)), slot_(slot), first_slot_(first_slot), actors_(actors),
+        deadline_(deadline), as_process_(as_process) {}
   int index_;
   std::string name_;
   void* slot_;
+  void* first_slot_;
+  int actors_;
   std::chrono::steady_clock::time_point deadline_;
   bool as_process_;
 };
