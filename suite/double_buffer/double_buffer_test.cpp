@@ -13,73 +13,20 @@
 #include "shmconform/harness/actors.hpp"
 #include "shmconform/harness/run_names.hpp"
 #include "shmconform/harness/shared_region.hpp"
+#include "suite/double_buffer/double_buffer_repro.hpp"
 
 namespace shmc::double_buffer {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::uint32_t kWords = 64;
-
-std::vector<std::uint64_t> value(std::uint64_t n) {
-  std::vector<std::uint64_t> v(kWords);
-  for (std::uint32_t i = 0; i < kWords; ++i) v[i] = n * 1000003 + i;
-  return v;
-}
-// n if `out` is a whole value(n) (0 for the never-written zeros), -1 if torn.
-long long whole(const std::vector<std::uint64_t>& out) {
-  const std::uint64_t n = out[0] / 1000003;
-  if (out == std::vector<std::uint64_t>(kWords, 0)) return 0;
-  return out == value(n) ? static_cast<long long>(n) : -1;
-}
-
-template <class Buffer>
-Options quick() {
-  Options o;
-  o.read_bound = 100ms;
-  return o;
-}
-
-// In a child: write values first..last, dying where `crash` says.
-template <class Buffer>
-harness::ActorOutcome write_in_child(const std::string& name, std::uint64_t first, std::uint64_t last,
-                                     harness::CrashPlan crash) {
-  return harness::run_in_child(
-      "writer",
-      [&](harness::ActorContext&) {
-        auto b = Buffer::open(name, quick<Buffer>());
-        SHMC_ACTOR_CHECK(b.ok());
-        SHMC_ACTOR_CHECK(b->claim_writer().ok());
-        for (std::uint64_t n = first; n <= last; ++n) SHMC_ACTOR_CHECK(b->write(value(n)).ok());
-        return 0;
-      },
-      10s, std::move(crash));
-}
-
-// Shortest reproduction 1: one complete write, then one read.
-template <class Buffer>
-Result<ReadResult> read_after_one_write(std::vector<std::uint64_t>& out) {
-  auto b = Buffer::create(harness::unique_name("dbuf"), kWords, quick<Buffer>());
-  if (!b.ok()) return b.error();
-  if (auto r = b->claim_writer(); !r) return r.error();
-  if (auto r = b->write(value(1)); !r) return r.error();
-  return b->read(out);
-}
-
-// Shortest reproduction 2: while a read copies buffer 0, the writer writes value 1
-// (buffer 1) and value 2 (buffer 0 again), frozen at `frozen_at` before value 2 is
-// marked complete (a writer descheduled there looks the same; a kill makes it deterministic).
-template <class Buffer>
-Result<ReadResult> read_around_two_writes(const char* frozen_at, std::vector<std::uint64_t>& out) {
-  const auto name = harness::unique_name("dbuf");
-  auto b = Buffer::create(name, kWords, quick<Buffer>());
-  if (!b.ok()) return b.error();
-  harness::ActorOutcome writer;
-  auto r = b->read(out, [&] { writer = write_in_child<Buffer>(name, 1, 2, harness::CrashAt{frozen_at, 2}); });
-  if (writer.end != harness::ActorOutcome::End::crashed_at_point)
-    return make_error(Errc::invalid_argument, "the writer was not frozen: " + writer.describe());
-  return r;
-}
+using repro::kWords;
+using repro::quick;
+using repro::read_after_one_write;
+using repro::read_around_two_writes;
+using repro::value;
+using repro::whole;
+using repro::write_in_child;
 
 TEST(SeqlockedDoubleBuffer, AReadAfterOneWriteCompletes) {
   std::vector<std::uint64_t> out(kWords);
@@ -121,7 +68,7 @@ TEST_P(DoubleBufferCrash, AWriterKilledAnywhereLeavesTheLastCompleteValue) {
   if (!harness::crash_injection_available()) GTEST_SKIP() << "crash points compiled out";
   for (std::uint32_t hit : {1u, 2u}) {
     const auto name = harness::unique_name("dbuf-crash");
-    auto b = DoubleBuffer::create(name, kWords, quick<DoubleBuffer>());
+    auto b = DoubleBuffer::create(name, kWords, quick());
     ASSERT_TRUE(b.ok());
     ASSERT_TRUE(write_in_child<DoubleBuffer>(name, 1, 3, {}).ok());
     const std::string point = GetParam();
