@@ -35,7 +35,11 @@ Shape shape_of(const std::string& profile) {
     return s;
   return Shape{};
 }
-constexpr auto kPopSlice = 10ms;
+// One bounded pop while producers may still push. The end of the producers is only looked at
+// between pops, so after the last one died or returned a consumer of an empty ring waits out the
+// rest of its slice: keep it short, but three stall bounds (options() below) long, so the ring's
+// stall check still repairs a dead claimant inside one pop.
+constexpr auto kPopSlice = 3ms;
 
 template <Variant V>
 class RingInstance final : public campaign::Instance {
