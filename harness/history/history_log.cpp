@@ -1,6 +1,9 @@
 #include "shmconform/history/history_log.hpp"
 
+#include "shmconform/runtime/crash_point.hpp"
+
 #include <new>
+#include <string>
 #include <stdexcept>
 
 namespace shmc::history {
@@ -26,9 +29,9 @@ Result<void> Recorder::invoke(std::uint32_t code, std::uint64_t arg0, std::uint6
   if (at % 2 != 0)
     return make_error(Errc::invalid_argument, "history: actor " + std::to_string(actor_) +
                                                   " invoked an operation while one is outstanding");
-  if (at + 2 > header_->capacity)
+  if (at > capacity_ - 2)  // not at + 2: a scribbled count near 2^64 would wrap past the check
     return make_error(Errc::invalid_argument, "history log full: actor " + std::to_string(actor_) + " holds " +
-                                                  std::to_string(at) + " of " + std::to_string(header_->capacity) +
+                                                  std::to_string(at) + " of " + std::to_string(capacity_) +
                                                   " records; create the log with a larger capacity");
   append(kInvokeRecord, code, arg0, arg1, at);
   return {};
@@ -39,6 +42,9 @@ Result<void> Recorder::complete(std::uint32_t status, std::uint64_t value0, std:
   if (at % 2 == 0)
     return make_error(Errc::invalid_argument,
                       "history: actor " + std::to_string(actor_) + " completed an operation it never invoked");
+  if (at >= capacity_)  // invoke() reserved this record; a count past it was written by somebody else
+    return make_error(Errc::corrupt, "history: actor " + std::to_string(actor_) + "'s record count " +
+                                         std::to_string(at) + " is past its capacity " + std::to_string(capacity_));
   append(kReturnRecord, status, value0, value1, at);
   return {};
 }
@@ -63,26 +69,44 @@ Result<HistoryLog> HistoryLog::create(const std::string& name, std::uint32_t act
   options.label = "history";
   auto seg = Segment::create(name, SegmentKind::history, payload_size(actors, capacity), init, options);
   if (!seg) return seg.error();
-  return HistoryLog(std::move(seg).value());
+  return HistoryLog(std::move(seg).value(), Geometry{actors, capacity});
 }
 
 Result<HistoryLog> HistoryLog::open(const std::string& name) {
   auto seg = Segment::open(name, SegmentKind::history);
   if (!seg) return seg.error();
-  if (auto v = validate(seg.value()); !v) return v.error();
-  return HistoryLog(std::move(seg).value());
+  auto g = validate(seg.value());
+  if (!g) return g.error();
+  return HistoryLog(std::move(seg).value(), *g);
 }
 
-Result<void> HistoryLog::validate(const Segment& segment) {
+Result<HistoryLog::Geometry> HistoryLog::validate(const Segment& segment) {
+  const std::string where = "history log '" + segment.name() + "'";
   if (segment.payload_size() < sizeof(LogHeader))
-    return make_error(Errc::truncated, "history log '" + segment.name() + "': payload smaller than its header");
+    return make_error(Errc::truncated, where + ": payload smaller than its header");
   const auto* h = reinterpret_cast<const LogHeader*>(segment.payload());
-  if (h->magic != kLogMagic || h->version != kLogVersion)
-    return make_error(Errc::layout_mismatch, "history log '" + segment.name() + "': unknown log layout");
-  if (h->actors == 0 || h->actors > kMaxActors || h->capacity < 2 ||
-      payload_size(h->actors, h->capacity) > segment.payload_size())
-    return make_error(Errc::corrupt, "history log '" + segment.name() + "': sizes do not fit the segment");
-  return {};
+  const Geometry g{h->actors, h->capacity};  // read once: what we index with is what we checked
+  if (h->magic != kLogMagic) return make_error(Errc::corrupt, where + ": bad history log magic " + std::to_string(h->magic));
+  if (h->version != kLogVersion)
+    return make_error(Errc::layout_mismatch, where + ": log layout version " + std::to_string(h->version) +
+                                                 ", this build reads " + std::to_string(kLogVersion));
+  if (g.actors == 0 || g.actors > kMaxActors)
+    return make_error(Errc::corrupt, where + ": " + std::to_string(g.actors) + " actors, outside 1.." +
+                                         std::to_string(kMaxActors));
+  if (g.capacity < 2) return make_error(Errc::corrupt, where + ": capacity " + std::to_string(g.capacity) + " records");
+  const std::size_t needs = payload_size(g.actors, g.capacity);
+  if (needs > segment.payload_size())
+    return make_error(Errc::truncated, where + ": " + std::to_string(g.actors) + " actors x " +
+                                           std::to_string(g.capacity) + " records need " + std::to_string(needs) +
+                                           " bytes, the payload has " + std::to_string(segment.payload_size()));
+  // Segment::create rounds a payload up to a cache line. Sizes forged smaller still fit, and would read each
+  // actor's records from where another actor's are.
+  if ((needs + 63) / 64 * 64 != segment.payload_size() &&
+      !SHMC_FAULT_POINT("history/open/planted_skips_size_check", "planted bug: a history log's sizes are not checked against its payload"))
+    return make_error(Errc::corrupt, where + ": " + std::to_string(g.actors) + " actors x " +
+                                         std::to_string(g.capacity) + " records fill " + std::to_string(needs) +
+                                         " bytes of a payload of " + std::to_string(segment.payload_size()));
+  return g;
 }
 
 ActorSlot* HistoryLog::slot(std::size_t actor) const {
@@ -98,7 +122,7 @@ Recorder HistoryLog::recorder(int actor) const {
   if (actor < 0 || static_cast<std::uint32_t>(actor) >= actors())
     throw std::out_of_range("history: no actor " + std::to_string(actor) + " in a log of " +
                             std::to_string(actors()));
-  return Recorder(header(), slot(actor), records(actor), actor);
+  return Recorder(header(), slot(actor), records(actor), geometry_.capacity, actor);
 }
 
 Result<check::History> HistoryLog::collect() const {

@@ -41,12 +41,13 @@ class Recorder {
 
  private:
   friend class HistoryLog;
-  Recorder(LogHeader* header, ActorSlot* slot, Record* records, int actor)
-      : header_(header), slot_(slot), records_(records), actor_(actor) {}
+  Recorder(LogHeader* header, ActorSlot* slot, Record* records, std::uint32_t capacity, int actor)
+      : header_(header), slot_(slot), records_(records), capacity_(capacity), actor_(actor) {}
   void append(std::uint32_t kind, std::uint32_t code, std::uint64_t w0, std::uint64_t w1, std::uint64_t at);
   LogHeader* header_;
   ActorSlot* slot_;
   Record* records_;
+  std::uint32_t capacity_;  // the validated copy: a scribbled header cannot move our writes
   int actor_;
 };
 
@@ -57,8 +58,9 @@ class HistoryLog {
   // Attaches to a log another process created (to read it after its writers died).
   static Result<HistoryLog> open(const std::string& name);
 
-  std::uint32_t actors() const { return header()->actors; }
-  std::uint32_t capacity() const { return header()->capacity; }
+  // Copied at create/open: a writer scribbling on the header later cannot send a reader past the mapping.
+  std::uint32_t actors() const { return geometry_.actors; }
+  std::uint32_t capacity() const { return geometry_.capacity; }
   const std::string& name() const { return segment_.name(); }
   // Throws std::out_of_range for a bad actor index.
   Recorder recorder(int actor) const;
@@ -68,12 +70,17 @@ class HistoryLog {
   Result<check::History> collect() const;
 
  private:
-  explicit HistoryLog(Segment segment) : segment_(std::move(segment)) {}
+  struct Geometry {
+    std::uint32_t actors, capacity;
+  };
+  HistoryLog(Segment segment, Geometry geometry) : segment_(std::move(segment)), geometry_(geometry) {}
   LogHeader* header() const { return reinterpret_cast<LogHeader*>(segment_.payload()); }
   ActorSlot* slot(std::size_t actor) const;
   Record* records(std::size_t actor) const;
-  static Result<void> validate(const Segment& segment);
+  // Each refusal names its field: corrupt (a value no creator writes), layout_mismatch, truncated.
+  static Result<Geometry> validate(const Segment& segment);
   Segment segment_;
+  Geometry geometry_;
 };
 
 }  // namespace shmc::history
