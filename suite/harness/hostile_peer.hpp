@@ -15,6 +15,7 @@
 #include <time.h>
 #include <vector>
 
+#include "shmconform/harness/actors.hpp"
 #include "shmconform/runtime/result.hpp"
 
 namespace shmc::hostile {
@@ -166,6 +167,18 @@ inline std::uint64_t scribble(std::byte* base, std::size_t size, std::chrono::st
     std::this_thread::sleep_for(pace);
   }
   return writes;
+}
+
+// The scribbler as an actor of `actors` (which must run processes: a scribbler that is a thread of an honest
+// peer would be scribbling on its own process): writes over [base, base + size) until `until`, how many times
+// into `*writes` (shared memory).
+inline void add_scribbler(harness::Actors& actors, std::byte* base, std::size_t size,
+                          std::chrono::steady_clock::time_point until, std::atomic<std::uint64_t>* writes) {
+  actors.add("scribbler", [=](harness::ActorContext& ctx) {
+    ctx.doing("scribbling over the payload");
+    *writes = scribble(base, size, until, 14);
+    return 0;
+  });
 }
 
 // An 8-byte item whose halves must agree: a scribbled item is caught by the test

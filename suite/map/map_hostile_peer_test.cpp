@@ -45,13 +45,10 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
   harness::SharedArray<hostile::Tally> tally(2);  // 0 writer, 1 reader
   harness::SharedArray<std::atomic<std::uint64_t>> writes(1);
   const auto until = Clock::now() + scribble_for;
-  harness::Actors actors(harness::ActorMode::processes);  // the scribbler must not be a thread of a reader
-  actors.add("scribbler", [&](harness::ActorContext& ctx) {
-    ctx.doing("scribbling over the map's payload");
-    // The segment is const to its users; the hostile peer writes through its own mapping.
-    writes[0] = hostile::scribble(const_cast<std::byte*>(m->segment().payload()), m->segment().payload_size(), until, 14);
-    return 0;
-  });
+  harness::Actors actors(harness::ActorMode::processes);
+  // The segment is const to its users; the hostile peer writes through its own mapping.
+  hostile::add_scribbler(actors, const_cast<std::byte*>(m->segment().payload()), m->segment().payload_size(), until,
+                         &writes[0]);
   actors.add("writer", [&](harness::ActorContext& ctx) {
     auto& t = tally[0];
     for (std::uint32_t n = 1; Clock::now() < until; ++n) {

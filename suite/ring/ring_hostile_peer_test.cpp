@@ -35,12 +35,8 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for, s
   harness::SharedArray<hostile::Tally> tally(2);  // 0 producer, 1 consumer
   harness::SharedArray<std::atomic<std::uint64_t>> writes(1);
   const auto until = Clock::now() + scribble_for;
-  harness::Actors actors(harness::ActorMode::processes);  // the scribbler must not be a thread of a reader
-  actors.add("scribbler", [&](harness::ActorContext& ctx) {
-    ctx.doing("scribbling over the ring's payload");
-    writes[0] = hostile::scribble(ring->segment().payload(), ring->segment().payload_size(), until, 14);
-    return 0;
-  });
+  harness::Actors actors(harness::ActorMode::processes);
+  hostile::add_scribbler(actors, ring->segment().payload(), ring->segment().payload_size(), until, &writes[0]);
   actors.add("producer", [&](harness::ActorContext& ctx) {
     auto& t = tally[0];
     for (std::uint32_t n = 0; Clock::now() < until; ++n) {
