@@ -73,9 +73,9 @@ int subscribe(const std::string& name, Tally& t, std::uint32_t me, harness::Acto
     else if (n < last) t.backwards.fetch_add(1);
     else last = n;
     if (r->status != ReadStatus::writer_died) continue;
-    // The death this row waits for is at the second publisher's odd sequence. The board reads the
-    // writer word after it validated the copy, so a reader descheduled in between can pair an older
-    // copy (an earlier odd sequence) with this death: counted, shown in the row, not the answer.
+    // The death this row waits for is at the second publisher's odd sequence. A status at an earlier
+    // odd sequence would be one judged after its sequence moved on (read() re-checks the sequence
+    // after its judgment since that race was found here): counted, shown in the row, not the answer.
     if (t.live_done.load() == 0 || r->seq != 2 * t.last_live.load() + 1) {
       t.stale_status.fetch_add(1);
       continue;
@@ -181,8 +181,7 @@ Outcome killed_publisher_leaves_last_complete_value() {
                              : "; " + std::to_string(t.gave_up.load()) + " read(s) gave up at the read bound") +
       (t.stale_status.load() == 0 ? std::string()
                                   : " (and " + std::to_string(t.stale_status.load()) + " read(s) paired an older "
-                                    "value's sequence with this death: the board reads the writer word after "
-                                    "validating the copy)"));
+                                    "value's sequence with this death: a status judged after its sequence moved)"));
 }
 
 template Outcome killed_publisher_leaves_last_complete_value<ReadOrder::correct>();
