@@ -18,8 +18,8 @@
 #include "shmconform/runtime/crash_catalog.hpp"
 #include "shmconform/runtime/crash_point.hpp"
 #include "shmconform/runtime/sys.hpp"
-#include "harness/wait/futex.hpp"
 #include "shmconform/harness/shared_region.hpp"
+#include "shmconform/runtime/futex.hpp"
 
 #if defined(SHMC_FAULT_INJECTION)
 #include <fiu-control.h>

@@ -37,9 +37,10 @@ Shape shape_of(const std::string& profile) {
 }
 // One bounded pop while producers may still push. The end of the producers is only looked at
 // between pops, so after the last one died or returned a consumer of an empty ring waits out the
-// rest of its slice: keep it short, but three stall bounds (options() below) long, so the ring's
-// stall check still repairs a dead claimant inside one pop.
-constexpr auto kPopSlice = 3ms;
+// rest of its slice: keep it short (a blocked pop sleeps on the ring's futex, so a slice costs a
+// wake-up, not a spinning CPU), but three stall bounds (options() below) long, so the ring's stall
+// check still repairs a dead claimant inside one pop.
+constexpr auto kPopSlice = 1ms;
 
 template <Variant V>
 class RingInstance final : public campaign::Instance {
@@ -197,7 +198,7 @@ class RingSubject final : public campaign::Subject {
  private:
   static RingOptions options() {
     RingOptions o;
-    o.stall_bound = 1000us;
+    o.stall_bound = 300us;
     return o;
   }
   std::unique_ptr<BasicRing<V>> owner_;  // the creator's handle: its destructor unlinks the segment

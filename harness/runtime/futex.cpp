@@ -1,4 +1,4 @@
-#include "harness/wait/futex.hpp"
+#include "shmconform/runtime/futex.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-namespace shmc::harness::futex {
+namespace shmc::futex {
 
 namespace {
 static_assert(std::chrono::steady_clock::is_steady);
@@ -37,4 +37,4 @@ void wake_all(const std::atomic<std::uint32_t>& word) {
   ::syscall(SYS_futex, address(word), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
-}  // namespace shmc::harness::futex
+}  // namespace shmc::futex

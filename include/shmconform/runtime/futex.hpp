@@ -1,9 +1,9 @@
 // Sleeping until another process (or thread) changes a 32-bit word: the
-// process-shared futex, for the harness's waits whose condition is a word in
-// memory both sides map (a start gate, an actor's end). The kernel keeps no
-// state once nobody sleeps on the word, so a process that dies asleep or
-// halfway through a wake leaves nothing behind; a wake that never comes costs
-// its waiter at most its deadline.
+// process-shared futex, for waits whose condition is a word in memory both
+// sides map (the harness's start gate and actor ends, a structure's "slot
+// published"). The kernel keeps no state once nobody sleeps on the word, so a
+// process that dies asleep or halfway through a wake leaves nothing behind; a
+// wake that never comes costs its waiter at most its deadline.
 //
 //   while (flag.load() == 0)
 //     if (futex::wait_until(flag, 0, deadline) == futex::Wait::timed_out) break;
@@ -14,7 +14,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace shmc::harness::futex {
+namespace shmc::futex {
 
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free && sizeof(std::atomic<std::uint32_t>) == 4);
 
@@ -34,4 +34,4 @@ Wait wait_until(const std::atomic<std::uint32_t>& word, std::uint32_t expected,
 // Wakes every sleeper on `word`. Call after the store that changed it.
 void wake_all(const std::atomic<std::uint32_t>& word);
 
-}  // namespace shmc::harness::futex
+}  // namespace shmc::futex
