@@ -223,11 +223,6 @@ bool ActorContext::wait_for_end(int other, std::chrono::steady_clock::time_point
   return s.ended.load(std::memory_order_acquire) != 0;
 }
 
-bool ActorContext::has_ended(int other) const {
-  if (other < 0 || other >= actors_) throw std::out_of_range("has_ended: no actor " + std::to_string(other));
-  return static_cast<const Slot*>(first_slot_)[other].ended.load(std::memory_order_acquire) != 0;
-}
-
 const char* to_string(ActorOutcome::End end) {
   switch (end) {
     case ActorOutcome::End::exited: return "exited";

@@ -86,11 +86,8 @@ struct Trial {
 
   // never_started_is_gone: an actor SIGKILLed before its first instruction never registers;
   // after a while, waiting for it is pointless (whatever it does later is drained and checked).
-  // Asked from an actor (ctx) about a concurrent one, the harness's record of its reaping answers:
-  // a load, where a /proc read per question cost every pop of a consumer a system call or three.
-  bool ended(std::size_t j, bool never_started_is_gone, const harness::ActorContext* ctx = nullptr) const {
+  bool ended(std::size_t j, bool never_started_is_gone) const {
     if (participants[j].finished.load(std::memory_order_acquire) != 0) return true;
-    if (ctx != nullptr && j < run_index.size() && run_index[j] >= 0) return ctx->has_ended(run_index[j]);
     const std::uint64_t id = participants[j].identity.load(std::memory_order_acquire);
     if (id == 0) return never_started_is_gone;
     return liveness(unpack(id)) == Liveness::dead;  // unknown is not dead
@@ -111,7 +108,7 @@ class Context final : public OpContext {
     for (std::size_t j = 0; j < t_.plan.actors.size(); ++j) {
       const auto& a = t_.plan.actors[j];
       if (j == me_ || a.prior || a.role != role) continue;
-      if (!t_.ended(j, give_up_on_unstarted, ctx_)) return false;
+      if (!t_.ended(j, give_up_on_unstarted)) return false;
     }
     return true;
   }

@@ -92,8 +92,6 @@ class ActorContext {
   // ended (returned, threw, died, was killed, never started), or until `deadline`; true if it
   // ended. A real wait: the harness wakes the waiters when it reaps that actor.
   bool wait_for_end(int other, std::chrono::steady_clock::time_point deadline) const;
-  // The same question without waiting: a load from shared memory.
-  bool has_ended(int other) const;
 
  private:
   friend class Actors;
