@@ -101,19 +101,14 @@ void register_fork_epoch() {
 
 NamespaceView namespace_view() {
   register_fork_epoch();
-  static std::atomic<std::uint64_t> cached_epoch{~std::uint64_t{0}};
-  static std::atomic<std::uint64_t> cached_ns{0};
-  static std::atomic<bool> cached_ours{true};
-  const std::uint64_t epoch = g_fork_epoch.load(std::memory_order_acquire);
-  if (cached_epoch.load(std::memory_order_acquire) != epoch) {
-    // Racing threads compute the same answer; the last store wins harmlessly.
-    const NamespaceView v = read_namespace_view();
-    cached_ns.store(v.pid_ns, std::memory_order_relaxed);
-    cached_ours.store(v.proc_is_ours, std::memory_order_relaxed);
-    cached_epoch.store(epoch, std::memory_order_release);
-    return v;
+  thread_local std::uint64_t epoch = ~std::uint64_t{0};
+  thread_local NamespaceView view;
+  const std::uint64_t now = g_fork_epoch.load(std::memory_order_relaxed);
+  if (epoch != now) {
+    view = read_namespace_view();
+    epoch = now;
   }
-  return NamespaceView{cached_ns.load(std::memory_order_relaxed), cached_ours.load(std::memory_order_relaxed)};
+  return view;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "shmconform/runtime/sys.hpp"
 #include "suite/conformance/check_registry.hpp"
 #include "suite/conformance/check_support.hpp"
+#include "suite/segment/payload_pattern.hpp"
 
 namespace shmc::conformance {
 namespace {
@@ -230,15 +231,6 @@ SHMC_CHECK("memfd.scm_rights.sealed_size", kSection,
   return pass();
 }
 
-unsigned char pattern(std::size_t i) { return static_cast<unsigned char>(i % 251 + 1); }
-
-// Every byte of the payload where the creator put it (a SIGBUS here is the child's death).
-bool payload_intact(const Segment& seg) {
-  for (std::size_t i = 0; i < seg.payload_size(); ++i)
-    if (seg.payload()[i] != std::byte{pattern(i)}) return false;
-  return true;
-}
-
 struct SealedSegmentState {
   std::atomic<std::uint32_t> done;
 };
@@ -262,16 +254,13 @@ SHMC_CHECK("memfd.segment.sealed", kSection,
       int sock;
       ~HangUp() { (void)::shutdown(sock, SHUT_WR); }
     } hang_up{sockets.ends[0].get()};
-    auto seg = Segment::create_sealed(SegmentKind::raw, 16 * page_size(), [](std::byte* p, std::size_t n) -> Result<void> {
-      for (std::size_t i = 0; i < n; ++i) p[i] = std::byte{pattern(i)};
-      return {};
-    });
+    auto seg = Segment::create_sealed(SegmentKind::raw, 16 * page_size(), shmc::testing::fill_pattern);
     expect(seg.ok(), seg ? "" : "Segment::create_sealed: " + seg.error().describe());
     auto sent = send_descriptor(sockets.ends[0].get(), seg->fd());
     expect(sent.ok(), sent ? "" : sent.error().describe());
     ctx.doing("waiting for the receiver");
     expect(wait_flag(st.done, 1, kStep), "the receiver never finished");
-    expect(payload_intact(*seg), "the creator's view changed");
+    expect(shmc::testing::pattern_intact(*seg), "the creator's view changed");
     return 0;
   });
   actors.add("receiver", [&](harness::ActorContext& ctx) {
@@ -282,13 +271,13 @@ SHMC_CHECK("memfd.segment.sealed", kSection,
     Fd fd{*received};
     auto seg = Segment::open_sealed(fd.get(), SegmentKind::raw);
     expect(seg.ok(), seg ? "" : "Segment::open_sealed refused the creator's segment: " + seg.error().describe());
-    expect(payload_intact(*seg), "the receiver does not see the creator's payload");
+    expect(shmc::testing::pattern_intact(*seg), "the receiver does not see the creator's payload");
     const bool shrunk = sys::ftruncate(fd.get(), 0) == 0;
     const int e = errno;
     expect(!shrunk, "the receiver shrank the sealed segment to 0 bytes");
     expect(e == EPERM, "shrinking the sealed segment: expected EPERM, got " + errno_text(e));
     ctx.doing("reading every byte after the refused shrink");
-    expect(payload_intact(*seg), "the receiver's view changed");
+    expect(shmc::testing::pattern_intact(*seg), "the receiver's view changed");
     st.done.store(1, std::memory_order_release);
     return 0;
   });

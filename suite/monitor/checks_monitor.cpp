@@ -16,6 +16,7 @@
 #include "shmconform/harness/shared_region.hpp"
 #include "shmconform/runtime/sys.hpp"
 #include "suite/conformance/check_registry.hpp"
+#include "suite/monitor/monitor_waits.hpp"
 
 namespace {
 
@@ -37,29 +38,21 @@ struct Board {
   std::atomic<std::int64_t> signalled_at_us;
 };
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count();
-}
+using shmc::monitor::rows::now_us;
+using shmc::monitor::rows::rc_text;
 
-// A waiter: marks itself waiting under the mutex, then waits once (bounded) for the predicate.
+// A waiter (slot i): marks itself waiting under the mutex, then waits once (bounded) for the predicate.
 int wait_once(const Monitor& m, Board& b, int i, std::chrono::milliseconds bound) {
-  if (semqueue::robust_mutex_lock_until(m.raw_mutex(), Clock::now() + 2s) != semqueue::LockState::acquired) return 1;
-  b.waiting[i].store(1);
-  int rc = 0;
-  const auto deadline = Clock::now() + bound;
-  while (b.predicate.load() == 0 && rc == 0) rc = shmc::monitor::cond_wait_until(m.raw_cond(), m.raw_mutex(), deadline);
-  b.rc[i].store(rc);
-  b.woke_us[i].store(now_us());
-  if (rc == EOWNERDEAD) ::pthread_mutex_consistent(m.raw_mutex());
-  if (rc != ENOTRECOVERABLE) semqueue::robust_mutex_unlock(m.raw_mutex());
+  const auto end = shmc::monitor::rows::wait_for_predicate(m, b.waiting[i], b.predicate, bound);
+  if (!end) return 1;
+  b.rc[i].store(end->rc);
+  b.woke_us[i].store(end->woke_us);
   return 0;
 }
 
-// Waits until waiter i is inside pthread_cond_wait: it set its flag holding the
-// mutex, so once we get the mutex it has released it in the wait.
+// Waits until waiter i is inside pthread_cond_wait.
 bool until_waiting(const Monitor& m, Board& b, int i) {
-  if (!harness::poll_for([&] { return b.waiting[i].load() != 0; }, 5s)) return false;
-  if (semqueue::robust_mutex_lock_until(m.raw_mutex(), Clock::now() + 2s) != semqueue::LockState::acquired) return false;
+  if (!shmc::monitor::rows::lock_once_waiting(m, b.waiting[i])) return false;
   semqueue::robust_mutex_unlock(m.raw_mutex());
   return true;
 }
@@ -83,19 +76,11 @@ Outcome kill_waiters(const std::string& name, Board& b, int n, std::string* what
   return shmc::conformance::pass();
 }
 
-std::string rc_text(std::int64_t rc) { return rc == 0 ? "0" : std::string(::strerrordesc_np(static_cast<int>(rc))); }
-
-Outcome needs_processes() {
-  if (!shmc::sys::robust_futex_list_supported())
-    return shmc::conformance::unsupported("no robust-futex list here (qemu-user): dead owners are never detected");
-  return shmc::conformance::pass();
-}
-
 }  // namespace
 
 SHMC_CHECK("finding.monitor.cond.waiter_killed_in_wait", kSection,
            "a waiter killed inside pthread_cond_wait: a later signal still wakes a live waiter; pthread_cond_destroy is measured") {
-  if (auto o = needs_processes(); o.verdict != shmc::conformance::Verdict::pass) return o;
+  if (auto o = shmc::monitor::rows::needs_robust_futexes(); o.verdict != shmc::conformance::Verdict::pass) return o;
   const auto name = harness::unique_name("mon-finding");
   auto m = Monitor::create(name, 100);
   if (!m.ok()) return shmc::conformance::fail(m.error().describe());
@@ -134,7 +119,7 @@ SHMC_CHECK("finding.monitor.cond.waiter_killed_in_wait", kSection,
 
 SHMC_CHECK("finding.monitor.cond.signaller_killed_before_signal", kSection,
            "a signaller killed between its state change and its signal (holding the robust mutex): what the waiter's timed wait returns") {
-  if (auto o = needs_processes(); o.verdict != shmc::conformance::Verdict::pass) return o;
+  if (auto o = shmc::monitor::rows::needs_robust_futexes(); o.verdict != shmc::conformance::Verdict::pass) return o;
   if (!harness::crash_injection_available()) return shmc::conformance::untested("crash points compiled out");
   const auto name = harness::unique_name("mon-finding");
   auto m = Monitor::create(name, 100);
@@ -172,7 +157,7 @@ SHMC_CHECK("finding.monitor.cond.signaller_killed_before_signal", kSection,
 
 SHMC_CHECK("finding.monitor.cond.broadcast_with_dead_waiters", kSection,
            "pthread_cond_broadcast after two waiters were killed inside their waits: do the live waiters wake") {
-  if (auto o = needs_processes(); o.verdict != shmc::conformance::Verdict::pass) return o;
+  if (auto o = shmc::monitor::rows::needs_robust_futexes(); o.verdict != shmc::conformance::Verdict::pass) return o;
   const auto name = harness::unique_name("mon-finding");
   auto m = Monitor::create(name, 100);
   if (!m.ok()) return shmc::conformance::fail(m.error().describe());
@@ -204,7 +189,7 @@ SHMC_CHECK("finding.monitor.cond.broadcast_with_dead_waiters", kSection,
 
 SHMC_CHECK("monitor.robust.enotrecoverable", kSection,
            "an owner-died robust mutex unlocked without pthread_mutex_consistent: every later lock fails with ENOTRECOVERABLE") {
-  if (auto o = needs_processes(); o.verdict != shmc::conformance::Verdict::pass) return o;
+  if (auto o = shmc::monitor::rows::needs_robust_futexes(); o.verdict != shmc::conformance::Verdict::pass) return o;
   const auto name = harness::unique_name("mon-finding");
   auto m = Monitor::create(name, 100);
   if (!m.ok()) return shmc::conformance::fail(m.error().describe());

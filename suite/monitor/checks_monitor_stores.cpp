@@ -19,8 +19,8 @@
 #include "shmconform/harness/shared_region.hpp"
 #include "shmconform/harness/store_trap.hpp"
 #include "shmconform/runtime/crash_point.hpp"
-#include "shmconform/runtime/sys.hpp"
 #include "suite/conformance/check_registry.hpp"
+#include "suite/monitor/monitor_waits.hpp"
 
 namespace {
 
@@ -31,6 +31,7 @@ using shmc::monitor::Monitor;
 namespace harness = shmc::harness;
 namespace semqueue = shmc::semqueue;
 namespace store_trap = shmc::harness::store_trap;
+namespace rows = shmc::monitor::rows;
 
 constexpr const char* kSection = "findings: condition variable with dead processes";
 // The waiter's own bound; a waiter still inside its call well past it is stuck.
@@ -120,18 +121,13 @@ int trapped(const std::string& name, Board& b, Call call) {
   return 0;
 }
 
-std::string rc_text(std::int64_t rc) {
-  return rc == 0 ? "0" : rc < 0 ? "none" : std::string(::strerrordesc_np(static_cast<int>(rc)));
-}
-
-// Enumerates k = 1..n+1 for a victim whose dry run made n stores. Returns the first state that left the
-// waiter stuck (k, or 0 if none) and a summary of every state.
+// Enumerates k = 1..n+1 for a victim whose dry run made n stores: FINDING if any state left the waiter
+// stuck or woken only by its own deadline (naming those states), PASS if none did.
 template <class Victim, class Waiter>
 Outcome every_state(const char* call, Victim victim, Waiter waiter) {
   const auto support = store_trap::support();
   if (!support.available) return shmc::conformance::unsupported("no store traps here: " + support.reason);
-  if (!shmc::sys::robust_futex_list_supported())
-    return shmc::conformance::unsupported("no robust-futex list here (qemu-user): dead owners are never detected");
+  if (auto o = rows::needs_robust_futexes(); o.verdict != shmc::conformance::Verdict::pass) return o;
   if (!harness::crash_injection_available()) return shmc::conformance::untested("crash injection compiled out");
   harness::SharedArray<Board> dry_board(1);
   const State dry = run_states(victim, waiter, {harness::CrashPlan{}}, dry_board)[0];
@@ -154,7 +150,7 @@ Outcome every_state(const char* call, Victim victim, Waiter waiter) {
     if (s.waiter_stuck) {
       stuck_at += (stuck_at.empty() ? "" : ", ") + std::to_string(k);
     } else if (s.returned_after_us > std::chrono::duration_cast<std::chrono::microseconds>(kWaitBound).count() / 2) {
-      slow_at += (slow_at.empty() ? "" : ", ") + std::to_string(k) + " (" + rc_text(s.rc) + " after " +
+      slow_at += (slow_at.empty() ? "" : ", ") + std::to_string(k) + " (" + rows::rc_text(s.rc) + " after " +
                  std::to_string(s.returned_after_us / 1000) + " ms)";
     }
   }
@@ -171,31 +167,18 @@ Outcome every_state(const char* call, Victim victim, Waiter waiter) {
                                  std::to_string(kWaitBound.count()) + " ms bound");
 }
 
-// The waiter of the broadcast rows: one timed wait for the predicate (it takes the mutex, marks itself
-// waiting, waits; the victim learns it is inside the wait by getting the mutex).
+// The waiter of the broadcast row: one timed wait for the predicate.
 int wait_for_predicate(const Monitor& m, Board& b) {
-  if (semqueue::robust_mutex_lock_until(m.raw_mutex(), Clock::now() + 2s) != semqueue::LockState::acquired) return 1;
-  b.waiting = 1;
-  const auto t0 = Clock::now();
-  const auto deadline = t0 + kWaitBound;
-  int rc = 0;
-  while (b.predicate.load() == 0 && rc == 0) rc = shmc::monitor::cond_wait_until(m.raw_cond(), m.raw_mutex(), deadline);
-  b.returned_after_us = since_us(t0);
-  b.rc = rc;
-  if (rc == EOWNERDEAD) ::pthread_mutex_consistent(m.raw_mutex());
-  if (rc != ENOTRECOVERABLE) semqueue::robust_mutex_unlock(m.raw_mutex());
+  const auto end = rows::wait_for_predicate(m, b.waiting, b.predicate, kWaitBound);
+  if (!end) return 1;
+  b.returned_after_us = end->woke_us - end->started_us;
+  b.rc = end->rc;
   return 0;
-}
-
-bool until_inside_wait(const Monitor& m, Board& b) {
-  if (!harness::poll_for([&] { return b.waiting.load() != 0; }, 2s)) return false;
-  return semqueue::robust_mutex_lock_until(m.raw_mutex(), Clock::now() + 2s) == semqueue::LockState::acquired;
 }
 
 // The waiter of the unlock row: one timed lock of a mutex the victim holds.
 int lock_while_held(const Monitor& m, Board& b) {
   if (!harness::poll_for([&] { return b.waiting.load() != 0; }, 2s)) return 1;  // the victim holds it now
-  b.predicate = 1;                                                              // about to block
   const auto t0 = Clock::now();
   const auto got = semqueue::robust_mutex_lock_until(m.raw_mutex(), t0 + kWaitBound);
   b.returned_after_us = since_us(t0);
@@ -223,7 +206,7 @@ SHMC_CHECK("finding.monitor.cond.signaller_killed_inside_broadcast", kSection,
   return every_state(
       "pthread_cond_broadcast",
       [](const Monitor& m, Board& b, const std::string& name) {
-        if (!until_inside_wait(m, b)) return 5;
+        if (!rows::lock_once_waiting(m, b.waiting)) return 5;
         b.predicate = 1;
         const int rc = trapped(name, b, [&] { ::pthread_cond_broadcast(m.raw_cond()); });
         semqueue::robust_mutex_unlock(m.raw_mutex());

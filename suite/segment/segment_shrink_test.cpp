@@ -28,6 +28,7 @@
 #include "shmconform/harness/scoped_fault.hpp"
 #include "shmconform/harness/shared_region.hpp"
 #include "shmconform/runtime/segment.hpp"
+#include "suite/segment/payload_pattern.hpp"
 
 using namespace shmc;
 using namespace std::chrono_literals;
@@ -38,18 +39,9 @@ namespace {
 
 constexpr std::size_t kPayload = 64 * 1024;
 
-unsigned char pattern(std::size_t i) { return static_cast<unsigned char>(i % 251 + 1); }
-
-Result<void> fill(std::byte* p, std::size_t size) {
-  for (std::size_t i = 0; i < size; ++i) p[i] = std::byte{pattern(i)};
-  return {};
-}
-
-bool intact(const Segment& seg) {
-  for (std::size_t i = 0; i < seg.payload_size(); ++i)
-    if (seg.payload()[i] != std::byte{pattern(i)}) return false;
-  return true;
-}
+using shmc::testing::fill_pattern;
+using shmc::testing::pattern_byte;
+using shmc::testing::pattern_intact;
 
 struct AttackState {
   std::atomic<std::uint32_t> opened;
@@ -92,13 +84,13 @@ AttackOutcome attack(const Target& target) {
     std::signal(SIGBUS, SIG_DFL);  // sanitizers catch SIGBUS; its death is what we look for
     auto mine = target.open(seg);
     SHMC_ACTOR_CHECK(mine.ok());
-    SHMC_ACTOR_CHECK(intact(*mine));
+    SHMC_ACTOR_CHECK(pattern_intact(*mine));
     st.opened.store(1, std::memory_order_release);
     ctx.doing("waiting for the peer's attack");
     SHMC_ACTOR_CHECK(harness::poll_for([&] { return st.attacked.load(std::memory_order_acquire) == 1; }, 5s));
     ctx.doing("touching every page after the attack");
-    SHMC_ACTOR_CHECK(intact(*mine));
-    mine->payload()[mine->payload_size() - 1] = std::byte{pattern(mine->payload_size() - 1)};
+    SHMC_ACTOR_CHECK(pattern_intact(*mine));
+    mine->payload()[mine->payload_size() - 1] = pattern_byte(mine->payload_size() - 1);
     return 0;
   });
   actors.add("peer", [&](ActorContext& ctx) {
@@ -122,7 +114,7 @@ AttackOutcome attack(const Target& target) {
   // The test process's own mapping: only read where the object still reaches.
   struct ::stat now {};
   if (::fstat(seg.fd(), &now) == 0 && static_cast<std::uint64_t>(now.st_size) >= seg.header().total_size)
-    out.creator_view_intact = intact(seg);
+    out.creator_view_intact = pattern_intact(seg);
   return out;
 }
 
@@ -154,7 +146,7 @@ std::string hazard_reported(const AttackOutcome& o) {
 
 Target sealed_target() {
   return Target{
-      [] { return Segment::create_sealed(SegmentKind::raw, kPayload, fill); },
+      [] { return Segment::create_sealed(SegmentKind::raw, kPayload, fill_pattern); },
       [](const Segment& created) { return Segment::open_sealed(created.fd(), SegmentKind::raw); },
       [](const Segment& created, pid_t creator) {
         // Its own open file description, as any process of the same user could make it:
@@ -169,7 +161,7 @@ struct NamedTarget {
   std::string name = harness::unique_name("shrunk");
   harness::ScopedUnlink cleanup{name};
   Target target() const {
-    return Target{[n = name] { return Segment::create(n, SegmentKind::raw, kPayload, fill); },
+    return Target{[n = name] { return Segment::create(n, SegmentKind::raw, kPayload, fill_pattern); },
                   [n = name](const Segment&) { return Segment::open(n, SegmentKind::raw); },
                   [n = name](const Segment&, pid_t) { return ::shm_open(n.c_str(), O_RDWR | O_CLOEXEC, 0); }};
   }
