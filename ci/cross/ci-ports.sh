@@ -8,12 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
+failed=()
 step() {  # step NAME COMMAND...: runs, times, remembers a failure
   local name=$1 start=$SECONDS
   shift
   echo "=== ports: $name"
   if "$@"; then echo "=== ports: $name passed in $((SECONDS - start)) s"
-  else echo "=== ports: $name FAILED after $((SECONDS - start)) s"; status=1; fi
+  else echo "=== ports: $name FAILED after $((SECONDS - start)) s"; status=1; failed+=("$name"); fi
 }
 mixed_from_64_bit() {
   cmake --preset dev >/dev/null
@@ -38,4 +39,9 @@ done
 step "report verdicts compared" python3 ci/cross/compare_reports.py \
   "$reports/x86_64.json" "$reports/i386.json" "$reports/aarch64.json" "$reports/armhf.json"
 echo "=== ports: all steps in $((SECONDS - total)) s"
+# CI logs are read from the end: name what failed, and the suite's failed tests.
+for name in "${failed[@]}"; do echo "=== ports: FAILED: $name"; done
+if [ -s build/i386/Testing/Temporary/LastTestsFailed.log ] && [[ " ${failed[*]} " == *" i386 suite "* ]]; then
+  sed 's/^/  i386 failed: /' build/i386/Testing/Temporary/LastTestsFailed.log
+fi
 exit $status

@@ -102,13 +102,19 @@ int campaign_main(int argc, char** argv) {
       continue;
     }
     const TrialResult r = run_plan(*variant, trial.plan);
-    const bool ok = expected(*variant, trial, r.verdict);
+    // A crash state the interleaving never reached is neither expected nor unexpected: printed, counted.
+    const bool unreached = r.verdict.kind == VerdictKind::not_reached;
+    const bool ok = unreached || expected(*variant, trial, r.verdict);
+    if (unreached) {
+      if (terminal) std::printf("\r\033[K");
+      std::fprintf(text, "NOT REACHED %s: %s\n", trial.label.c_str(), r.verdict.summary.c_str());
+    }
     FamilyTotals& f = totals[trial.family];
     ++f.trials;
     f.fired += r.fired ? 1 : 0;
     ++f.verdicts[static_cast<std::size_t>(r.verdict.kind)];
     f.wall += r.wall;
-    if (ok && r.verdict.kind != VerdictKind::ok) {
+    if (ok && !unreached && r.verdict.kind != VerdictKind::ok) {
       // An expected finding (a planted bug, a structure declared not crash-safe): the first one of each
       // family, and of each operation a store trial crashed, is the minimal crash state that shows it.
       const std::string key = trial.family == "store" ? trial.id.substr(0, trial.id.rfind("_before")) : trial.family;

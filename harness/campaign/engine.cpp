@@ -29,7 +29,8 @@ struct Participant {
 };
 
 // How an actor's body ended, written by the body itself before it returns.
-enum class Ending : std::uint32_t { none, ok, stuck, corrupt, error };
+// unreached: a store-crash victim still alive after its armed op (it made fewer stores than k).
+enum class Ending : std::uint32_t { none, ok, stuck, corrupt, error, unreached };
 struct ActorReport {
   std::atomic<std::uint32_t> ending;
   std::uint32_t op;  // the operation it stopped at
@@ -179,7 +180,8 @@ int Trial::run_actor(std::size_t i, harness::ActorContext& ctx) {
       }
       if (store_at != nullptr) {  // still alive: the op made fewer stores than the plan's k
         const char* how = trapped->result.kind == OpResult::Kind::done ? "" : " before it gave up";
-        report(rep, Ending::error, k, "op " + std::to_string(k) + " " + model.describe_call(as_operation(static_cast<int>(i), op)) +
+        rep.stores = trapped->stores;
+        report(rep, Ending::unreached, k, "op " + std::to_string(k) + " " + model.describe_call(as_operation(static_cast<int>(i), op)) +
                                           " made only " + std::to_string(trapped->stores) + " stores" + how +
                                           " (armed to die before store " + std::to_string(store_at->store) + ")");
         return 0;
@@ -229,12 +231,20 @@ int severity(VerdictKind k) {
     case VerdictKind::not_linearizable: return 5;
     case VerdictKind::invariant_broken: return 6;
     case VerdictKind::harness_error: return 7;
-    case VerdictKind::ok: return 8;
+    case VerdictKind::not_reached: return 8;
+    case VerdictKind::ok: return 9;
   }
   return 8;
 }
 
 bool armed(const plan::ActorPlan& a) { return !std::holds_alternative<std::monostate>(a.crash); }
+
+// Whether actor i runs while another actor of the run does (one that does not wait for it to end).
+bool with_peers(const plan::Plan& p, std::size_t i) {
+  for (std::size_t j = 0; j < p.actors.size(); ++j)
+    if (j != i && !p.actors[j].prior && p.actors[j].waits_for != static_cast<int>(i)) return true;
+  return false;
+}
 
 std::string crash_summary(const plan::Plan& p, const std::vector<harness::ActorOutcome>& outcomes) {
   std::string s;
@@ -261,14 +271,26 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
 
 TrialResult run_plan(const SubjectVariant& variant, const plan::Plan& p, bool require_fired) {
   TrialResult r = run_plan_impl(variant, p, require_fired, nullptr);
-  // A store crash among running peers: the op's stores vary with the interleaving (a waiting peer makes
-  // a wake-up store more), so a run that never reached store k is run again, four times at most, before
-  // it stands as a harness error.
+  // A store crash among running peers: the op's stores vary with the interleaving (a consumer that
+  // finds an item at once makes fewer than one that waits for it), so a run that never reached store k
+  // is run again, four times at most. A crash state no run reached stands as not_reached, with the
+  // store counts of every run; any other unfired crash as a harness error.
   const bool stores = std::any_of(p.actors.begin(), p.actors.end(),
                                   [](const auto& a) { return std::holds_alternative<harness::StoreAt>(a.crash); });
-  for (int again = 0; stores && require_fired && again < 4 && !r.fired && r.verdict.kind == VerdictKind::harness_error;
-       ++again)
+  std::vector<std::uint64_t> short_paths = r.short_paths;
+  for (int again = 0; stores && require_fired && again < 4 && !r.fired &&
+                      (r.verdict.kind == VerdictKind::harness_error || r.verdict.kind == VerdictKind::not_reached);
+       ++again) {
     r = run_plan_impl(variant, p, require_fired, nullptr);
+    short_paths.insert(short_paths.end(), r.short_paths.begin(), r.short_paths.end());
+  }
+  if (r.verdict.kind == VerdictKind::not_reached) {
+    std::string counts;
+    for (const std::uint64_t n : short_paths) counts += (counts.empty() ? "" : ", ") + std::to_string(n);
+    r.verdict.summary = "crash state not reached in " + std::to_string(short_paths.size()) +
+                        " runs (the armed op made " + counts + " stores): " + r.verdict.summary;
+  }
+  r.short_paths = std::move(short_paths);
   return r;
 }
 
@@ -373,7 +395,13 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
     if (std::holds_alternative<harness::StoreAt>(p.actors[i].crash)) {
       const std::string why = trial.reports[i].detail[0] != '\0' ? std::string("its ") + trial.reports[i].detail
                                                                    : out.outcomes[i].describe();
-      findings.push_back({VerdictKind::harness_error, actor_name(p, i) + " was armed (" + planned + ") but " + why});
+      // Only among running peers is a shorter path the interleaving's doing; alone, the op's stores are
+      // the same in every run, so fewer than counted says the count (or the subject) is wrong.
+      const bool short_path = static_cast<Ending>(trial.reports[i].ending.load(std::memory_order_acquire)) == Ending::unreached &&
+                              out.outcomes[i].end == harness::ActorOutcome::End::exited;
+      if (short_path) out.short_paths.push_back(trial.reports[i].stores);
+      findings.push_back({short_path && with_peers(p, i) ? VerdictKind::not_reached : VerdictKind::harness_error,
+                          actor_name(p, i) + " was armed (" + planned + ") but " + why});
       continue;
     }
     findings.push_back({VerdictKind::harness_error,
@@ -409,6 +437,8 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
       findings.push_back({VerdictKind::survivor_stuck, who + " stuck at " + at_op + ": " + rep.detail + ", after " + after});
     } else if (ending == Ending::corrupt) {
       findings.push_back({VerdictKind::corrupted, who + " at " + at_op + ": " + rep.detail + ", after " + after});
+    } else if (ending == Ending::unreached && require_fired) {
+      continue;  // judged with the crashes that did not fire
     } else if (ending != Ending::ok) {
       findings.push_back({VerdictKind::harness_error, who + " at " + at_op + ": " + (ending == Ending::error ? std::string(rep.detail) : o.describe())});
     }

@@ -8,6 +8,7 @@ namespace {
 constexpr std::array<const char*, kVerdictKinds> kNames = {
     "ok",           "lost",          "duplicated",        "corrupted",     "not_linearizable",
     "survivor_stuck", "invariant_broken", "unexpected_signal", "harness_error",
+    "not_reached",
 };
 }  // namespace
 

@@ -32,6 +32,7 @@ std::optional<std::pair<TrialSpec, TrialResult>> first_finding(const char* id, V
   EXPECT_FALSE(trials.empty()) << id << " has no store trials";
   for (const auto& t : trials) {
     TrialResult r = run_plan(*v, t.plan);
+    if (r.verdict.kind == VerdictKind::not_reached) continue;  // the interleaving chose a shorter path
     EXPECT_TRUE(expected(*v, t, r.verdict)) << id << " " << t.label << ": " << to_string(r.verdict.kind) << ": "
                                             << r.verdict.summary;
     if (finding.contains(r.verdict.kind)) return std::make_pair(t, std::move(r));

@@ -14,7 +14,9 @@
 //     occurrence is dry-run counting its stores to the trial's shared objects (n), then the victim is
 //     killed before store k for k = 1..n (StoreAt{op, k}; sampled in the default run).
 // A trial whose armed crash did not fire is a harness_error ("point X never
-// reached in N ops", "op X made only N stores"), never a pass. Every failing trial prints a replay line.
+// reached in N ops", "op X made only N stores"), never a pass; except a store crash among running
+// peers that no re-run reached (the interleaving chose a shorter path): not_reached, a skip that says
+// so. Every failing trial prints a replay line.
 #pragma once
 
 #include <chrono>
@@ -131,6 +133,8 @@ struct TrialResult {
   std::vector<int> stuck_actors{};                               // plan indices of survivors that got stuck
   std::chrono::milliseconds wall{0};
   bool fired = false;  // every victim died by its plan
+  // not_reached: the stores the armed op made, in each run (all below the armed k).
+  std::vector<std::uint64_t> short_paths{};
 };
 // One trial: set up, run, judge. Never throws for anything the structure does. The victims are
 // the actors with a crash plan (prior actors run first and must die). require_fired: a victim whose

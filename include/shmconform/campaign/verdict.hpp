@@ -18,8 +18,12 @@ enum class VerdictKind : std::uint32_t {
   invariant_broken,  // the subject's own validate() or recovery refused the final state
   unexpected_signal, // an actor nobody planned to kill died of a signal (SIGSEGV, SIGBUS, ...)
   harness_error,     // the trial proves nothing: set-up failed, the armed crash never fired, ...
+  // A store crash among running peers whose crash state this interleaving never reached: the op took
+  // a path with fewer stores than the armed k in every re-run (a consumer that found an item at once
+  // where the dry run waited). Neither a pass nor a failure: a skip with the store counts it saw.
+  not_reached,
 };
-inline constexpr std::size_t kVerdictKinds = 9;
+inline constexpr std::size_t kVerdictKinds = 10;
 const char* to_string(VerdictKind kind);
 std::optional<VerdictKind> verdict_kind_from_string(const std::string& text);
 
