@@ -16,6 +16,7 @@
 // when no slot shows it (free, changing tenure, reclaimed by another). So a
 // monitor that saw a live worker's counter go backwards, or a value it never
 // reached, fails linearizability. Release is recorded as an unseen read.
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -145,7 +146,10 @@ class BoardInstance final : public campaign::Instance {
               if (w) return w->release() ? 0 : 5;
               return w.error().code == Errc::already_exists ? 1 : 6;
             },
-            std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline() - Clock::now()));
+            // A floor, not what is left of the op's bound: after many retries under load that was 7 ms
+            // once, and a probe timed out for the machine's sake would read as a corrupt board.
+            std::max(std::chrono::milliseconds(1000),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(ctx.deadline() - Clock::now())));
         if (probe.end != harness::ActorOutcome::End::exited) return OpResult::corrupt("probe: " + probe.describe());
         if (probe.exit_code == 3) continue;
         if (probe.exit_code == 1)
