@@ -86,12 +86,19 @@ GcDecision decide_sysv_segment(key_t key, int shmid, bool dry_run) {
   return d;
 }
 
-std::vector<GcDecision> collect_sysv_garbage(bool dry_run) {
+std::vector<GcDecision> collect_sysv_garbage(bool dry_run, const std::string& list_path) {
   // /proc/sysvipc/shm lists every segment: "key shmid perms size cpid lpid nattch ...".
   std::vector<GcDecision> out;
-  std::ifstream list("/proc/sysvipc/shm");
+  // Without the list nothing can be found: said as one UNKNOWN entry, never an empty (clean) answer.
+  auto unreadable = [&](const std::string& why) {
+    out.push_back({list_path, "UNKNOWN", false, why + "; System V segments were not looked at"});
+    return out;
+  };
+  errno = 0;
+  std::ifstream list(list_path);
+  if (!list) return unreadable(std::string("cannot open: ") + std::strerror(errno != 0 ? errno : ENOENT));
   std::string line;
-  std::getline(list, line);  // header
+  if (!std::getline(list, line)) return unreadable("cannot read its header line");
   while (std::getline(list, line)) {
     std::istringstream fields(line);
     long long key = 0;
@@ -100,6 +107,7 @@ std::vector<GcDecision> collect_sysv_garbage(bool dry_run) {
     if (!is_project_sysv_key(static_cast<key_t>(key))) continue;
     out.push_back(decide_sysv_segment(static_cast<key_t>(key), shmid, dry_run));
   }
+  if (list.bad()) return unreadable("a read failed part way");
   return out;
 }
 

@@ -98,3 +98,22 @@ TEST(Gc, RemovesTheSemaphoresOfADeadRunOnly) {
 }
 
 }  // namespace
+
+TEST(Gc, AnUnreadableSysvListIsOneUnknownEntryNotACleanAnswer) {
+  const std::string missing = "/proc/self/no-such-sysvipc-list";
+  const auto decisions = harness::collect_sysv_garbage(true, missing);
+  ASSERT_EQ(decisions.size(), 1u);
+  EXPECT_EQ(decisions[0].entry, missing);
+  EXPECT_EQ(decisions[0].verdict, "UNKNOWN");
+  EXPECT_FALSE(decisions[0].removed);
+  EXPECT_NE(decisions[0].reason.find("not looked at"), std::string::npos) << decisions[0].reason;
+  // A directory opens but cannot be read: the same answer.
+  const auto dir = harness::collect_sysv_garbage(true, "/proc/self");
+  ASSERT_EQ(dir.size(), 1u);
+  EXPECT_EQ(dir[0].verdict, "UNKNOWN") << dir[0].reason;
+}
+
+TEST(Gc, TheRealSysvListIsReadable) {
+  for (const auto& d : harness::collect_sysv_garbage(true))
+    EXPECT_NE(d.entry, "/proc/sysvipc/shm") << d.reason;
+}

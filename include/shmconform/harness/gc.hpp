@@ -47,6 +47,7 @@ void stamp_sysv_segment(void* attached);
 
 // The decision for one segment (removed with IPC_RMID when STALE and not dry_run).
 GcDecision decide_sysv_segment(key_t key, int shmid, bool dry_run);
-std::vector<GcDecision> collect_sysv_garbage(bool dry_run);
+// An unreadable list is one UNKNOWN decision naming it (list_path: tests point it elsewhere).
+std::vector<GcDecision> collect_sysv_garbage(bool dry_run, const std::string& list_path = "/proc/sysvipc/shm");
 
 }  // namespace shmc::harness
