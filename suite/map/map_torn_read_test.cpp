@@ -6,6 +6,11 @@
 //
 // The planted variant (EvenSeqReaderMap: accepts the copy when the seq is
 // merely even at the end) must be caught returning one; that test stays.
+//
+// And the other side of the same loop: a reader whose every copy is overtaken
+// by a write (a hook bumps the bucket's seq by two, even to even, inside each
+// copy) gives up at its bound with timed_out; the planted OvertakenForeverMap
+// retries for as long as the writes go on.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -126,6 +131,66 @@ TEST(MapTornRead, PlantedSeqMerelyEvenIsCaught) {
   EXPECT_EQ(r.problem, "");
   EXPECT_GT(r.torn, 0u) << "a reader that accepts any even seq returned no torn value in " << r.reads
                         << " reads during " << r.writes << " writes";
+}
+
+
+// A find of one key where every copy is overtaken by a write (the policy's copy hook bumps the
+// bucket's seq by two, even to even) until `overtake_for` is over: how it ended and how long it took.
+// Deterministic: no race decides whether a copy was overtaken.
+struct Overtaken {
+  std::string problem;
+  enum class End { found, timed_out } end = End::found;
+  std::chrono::milliseconds took{0};
+  std::uint64_t copies = 0;
+};
+
+template <class M>
+Overtaken find_while_overtaken(std::chrono::milliseconds bound, std::chrono::milliseconds overtake_for) {
+  using P = typename M::Policy;
+  const std::string name = harness::unique_name("map-overtaken");
+  auto m = M::create(name, {.capacity = 16, .key_size = 8, .value_size = 8}, bounded_options(bound));
+  if (!m) return {"create: " + m.error().describe()};
+  const std::uint64_t key = 7, value = 70;
+  if (must(m->insert(bytes_of(key), bytes_of(value))) != Status::ok) return {"setup insert failed"};
+  static std::chrono::steady_clock::time_point until;
+  static std::uint64_t copies;
+  until = std::chrono::steady_clock::now() + overtake_for;
+  copies = 0;
+  P::copy_hook = [](std::uint32_t, std::atomic<std::uint64_t>& seq) {
+    ++copies;
+    if (std::chrono::steady_clock::now() < until) seq.fetch_add(2, std::memory_order_acq_rel);
+  };
+  std::uint64_t v = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto found = m->find(bytes_of(key), std::as_writable_bytes(std::span(&v, 1)));
+  Overtaken out;
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  P::copy_hook = nullptr;
+  out.copies = copies;
+  if (found.ok()) {
+    if (*found != Status::ok || v != value) out.problem = "found something else than the key's value";
+  } else if (found.error().code == Errc::timed_out) {
+    out.end = Overtaken::End::timed_out;
+  } else {
+    out.problem = found.error().describe();
+  }
+  return out;
+}
+
+TEST(MapTornRead, AReaderOvertakenOnEveryCopyGivesUpAtItsBound) {
+  const Overtaken r = find_while_overtaken<ObservedMap>(100ms, 3s);
+  ASSERT_EQ(r.problem, "");
+  EXPECT_EQ(r.end, Overtaken::End::timed_out) << "found the key after " << r.took.count() << " ms and "
+                                               << r.copies << " overtaken copies";
+  EXPECT_GE(r.took, 100ms);
+  EXPECT_LT(r.took, 1s) << "gave up well after its 100 ms bound";
+}
+
+TEST(MapTornRead, PlantedOvertakenReaderRetriesForAsLongAsThePeerLikes) {
+  const Overtaken r = find_while_overtaken<OvertakenForeverMap>(100ms, 1500ms);
+  ASSERT_EQ(r.problem, "");
+  EXPECT_EQ(r.end, Overtaken::End::found) << "the planted reader gave up: it was to retry until the writes stopped";
+  EXPECT_GE(r.took, 1500ms) << "the planted reader returned after " << r.took.count() << " ms";
 }
 
 }  // namespace
