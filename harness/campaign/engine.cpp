@@ -440,7 +440,7 @@ TrialResult run_plan_impl(const SubjectVariant& variant, const plan::Plan& p, bo
     } else if (ending == Ending::unreached && require_fired) {
       continue;  // judged with the crashes that did not fire
     } else if (ending != Ending::ok) {
-      findings.push_back({VerdictKind::harness_error, who + " at " + at_op + ": " + (ending == Ending::error ? std::string(rep.detail) : o.describe())});
+      findings.push_back({VerdictKind::harness_error, who + " at " + at_op + ": " + (ending == Ending::error || ending == Ending::unreached ? std::string(rep.detail) : o.describe())});
     }
   }
   if (!findings.empty()) return done();

@@ -95,8 +95,7 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
     }
     return 0;
   });
-  auto outcomes = actors.run(20s);
-  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+  hostile::run_peers(actors, problems);
   const char* who[] = {"publisher", "reader", "subscriber"};
   std::uint64_t refused = 0;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -110,7 +109,7 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
   hostile::judge_scribbler(problems, writes[0].load());
   if (refused == 0) problems.push_back("the scribbling went unreported: no call refused");
   auto again = Blackboard::open(board->segment().name(), options);
-  std::printf("reopen after scribbling: %s\n", again ? "accepted" : again.error().describe().c_str());
+  hostile::print_reopen(again);
   return problems;
 }
 

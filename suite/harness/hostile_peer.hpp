@@ -145,6 +145,21 @@ inline void judge(std::vector<std::string>& problems, const Tally& t, const char
   if (auto late = overran(t, bound, who); !late.empty()) problems.push_back(late);
 }
 
+// Runs the honest peers and the scribbler within `bound`; one that did not end normally (a signal, a throw,
+// still running at the bound) is a problem.
+inline void run_peers(harness::Actors& actors, std::vector<std::string>& problems,
+                      std::chrono::milliseconds bound = std::chrono::seconds(20)) {
+  const auto outcomes = actors.run(bound);
+  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+}
+
+// Whether a fresh open accepts the scribbled header: printed with the figures, not judged (a refusal names
+// the field; an intact header opens).
+template <class Opened>
+void print_reopen(const Opened& again) {
+  std::printf("reopen after scribbling: %s\n", again ? "accepted" : again.error().describe().c_str());
+}
+
 inline void judge_scribbler(std::vector<std::string>& problems, std::uint64_t writes) {
   std::printf("scribbler: %llu writes\n", static_cast<unsigned long long>(writes));
   if (writes == 0) problems.push_back("the scribbler wrote nothing");

@@ -71,13 +71,12 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
     }
     return 0;
   });
-  auto outcomes = actors.run(20s);
-  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+  hostile::run_peers(actors, problems);
   for (int i = 0; i < 2; ++i) hostile::judge(problems, tally[static_cast<std::size_t>(i)], i == 0 ? "writer" : "reader", kWaitBound);
   hostile::judge_scribbler(problems, writes[0].load());
   // A fresh open checks the header: a scribbled geometry is refused, an intact one opens.
   auto again = Map::open(m->segment().name(), options);
-  std::printf("reopen after scribbling: %s\n", again ? "accepted" : again.error().describe().c_str());
+  hostile::print_reopen(again);
   return problems;
 }
 

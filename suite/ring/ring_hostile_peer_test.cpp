@@ -64,8 +64,7 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for, s
     }
     return 0;
   });
-  auto outcomes = actors.run(run_bound);
-  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+  hostile::run_peers(actors, problems, run_bound);
   std::uint64_t reported = 0;
   for (int i = 0; i < 2; ++i) {
     const auto& t = tally[static_cast<std::size_t>(i)];

@@ -93,8 +93,7 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
     }
     return 0;
   });
-  auto outcomes = actors.run(20s);
-  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+  hostile::run_peers(actors, problems);
   std::uint64_t refused = 0;
   for (int k = 0; k <= kWorkers; ++k) {
     const auto& t = tally[static_cast<std::size_t>(k)];
@@ -108,7 +107,7 @@ std::vector<std::string> scribbled_run(std::chrono::milliseconds scribble_for) {
   hostile::judge_scribbler(problems, writes[0].load());
   if (refused == 0) problems.push_back("the scribbling went unreported: no update refused");
   auto again = Scoreboard::open(board->segment().name());
-  std::printf("reopen after scribbling: %s\n", again ? "accepted" : again.error().describe().c_str());
+  hostile::print_reopen(again);
   return problems;
 }
 

@@ -80,8 +80,7 @@ std::vector<std::string> scribbled_run(const Honest& queue, bool can_see_scribbl
     }
     return 0;
   });
-  auto outcomes = actors.run(20s);
-  if (!harness::all_ok(outcomes)) problems.push_back("the peers did not all end normally: " + harness::describe(outcomes));
+  hostile::run_peers(actors, problems);
   std::uint64_t corrupt = 0;
   for (int i = 0; i < 2; ++i) {
     const auto& t = tally[static_cast<std::size_t>(i)];
