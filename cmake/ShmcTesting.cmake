@@ -23,18 +23,22 @@ function(shmc_add_gtest name)
     PROPERTIES ${_props})
 endfunction()
 
-# shmc_add_report_rows(<area> SOURCES ... LIBS ... CAN_FAIL ... [LABELS ...])
+# shmc_add_report_rows(<area> SOURCES ... LIBS ... CAN_FAIL ... [LABELS ...] [RUN_SERIAL])
 # A structure area's rows for `shmconform report`: the OBJECT library shmc_<area>_checks (OBJECT, so the
 # rows' static registrations reach the command that links it, cli/CMakeLists.txt) and <area>_rows_test,
 # every registered row as one gtest (suite/conformance/conformance_test.cpp) beside CAN_FAIL, the tests
 # that run the rows on planted variants and require FAIL.
 function(shmc_add_report_rows area)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;CAN_FAIL;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "RUN_SERIAL" "" "SOURCES;LIBS;CAN_FAIL;LABELS" ${ARGN})
+  set(_serial)
+  if(ARG_RUN_SERIAL)
+    set(_serial RUN_SERIAL)
+  endif()
   add_library(shmc_${area}_checks OBJECT ${ARG_SOURCES})
   target_link_libraries(shmc_${area}_checks PUBLIC ${ARG_LIBS} shmc_harness shmc_options)
   shmc_add_gtest(${area}_rows_test
     SOURCES ${PROJECT_SOURCE_DIR}/suite/conformance/conformance_test.cpp
             ${PROJECT_SOURCE_DIR}/suite/conformance/check_registry.cpp
             ${ARG_CAN_FAIL}
-    LIBS shmc_${area}_checks LABELS ${ARG_LABELS})
+    LIBS shmc_${area}_checks LABELS ${ARG_LABELS} ${_serial})
 endfunction()
